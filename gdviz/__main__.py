@@ -1,0 +1,3 @@
+from gdviz.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,190 @@
+"""Loss landscapes: the ``Landscape`` record and the registry ``LANDSCAPES``.
+
+A landscape is a scalar function of 1 or 2 parameters together with everything a view
+needs to show it: a default view box, a good teaching start point, its known minima and
+a readable formula. Points are arrays of shape ``(..., dim)``; ``value`` returns shape
+``(...)`` and ``grad`` shape ``(..., dim)``, always float64, with analytic gradients.
+
+The definitions live in ``landscapes_classic`` (the standard optimisation test functions)
+and ``landscapes_teaching`` (gdviz's own surfaces and 1-D curves); both register into
+``LANDSCAPES`` when this module is imported, in the order classic, teaching, 1-D.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+
+Array = npt.NDArray[np.float64]
+Params = Mapping[str, float]
+LandscapeFn = Callable[[Array, Params], tuple[Array, Array]]
+
+GROUPS = ("classic", "teaching", "1d")
+
+
+@dataclass(frozen=True, eq=False)
+class Landscape:
+    """A loss surface f: R^dim -> R with its default view and teaching metadata.
+
+    ``fn(p, params) -> (value, grad)`` is called by ``value_and_grad`` with ``p`` of
+    shape ``(n, dim)`` and returns ``(n,)`` values and ``(n, dim)`` gradients.
+    ``minima`` has shape ``(k, dim)`` (``k`` may be 0) and is read-only; when the minima
+    move with the parameters, ``minima_fn(params)`` recomputes them in ``with_params``.
+    Landscapes compare and hash by identity (they hold arrays and functions).
+    """
+
+    name: str
+    dim: int
+    domain: tuple[tuple[float, float], ...]
+    start: tuple[float, ...]
+    minima: Array
+    formula: str
+    group: str
+    title: str
+    description: str
+    log_contours: bool
+    params: Params
+    fn: LandscapeFn
+    minima_fn: Callable[[Params], Array] | None = None
+
+    def __post_init__(self) -> None:
+        if self.dim not in (1, 2):
+            raise ValueError(f"landscape {self.name!r}: dim must be 1 or 2, got {self.dim}")
+        domain = tuple((float(lo), float(hi)) for lo, hi in self.domain)
+        start = tuple(float(t) for t in self.start)
+        if len(domain) != self.dim or any(lo >= hi for lo, hi in domain):
+            raise ValueError(
+                f"landscape {self.name!r}: domain needs {self.dim} (lo, hi) intervals "
+                f"with lo < hi, got {self.domain!r}"
+            )
+        if len(start) != self.dim:
+            raise ValueError(f"landscape {self.name!r}: start needs {self.dim} coordinates")
+        minima = np.array(self.minima, dtype=np.float64)
+        if minima.size == 0:
+            minima = minima.reshape(0, self.dim)
+        if minima.ndim != 2 or minima.shape[1] != self.dim:
+            raise ValueError(
+                f"landscape {self.name!r}: minima must have shape (k, {self.dim}), "
+                f"got {minima.shape}"
+            )
+        minima.flags.writeable = False
+        object.__setattr__(self, "domain", domain)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "minima", minima)
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def _points(self, p: npt.ArrayLike) -> Array:
+        """``p`` as a float64 array whose last axis has length ``dim``."""
+        pts = np.asarray(p, dtype=np.float64)
+        if pts.ndim == 0 or pts.shape[-1] != self.dim:
+            raise ValueError(
+                f"landscape {self.name!r} is {self.dim}-D: points need shape (..., {self.dim}), "
+                f"got shape {pts.shape}"
+            )
+        return pts
+
+    def value_and_grad(self, p: npt.ArrayLike) -> tuple[Array, Array]:
+        """f(p) of shape ``(...)`` and ∇f(p) of shape ``(..., dim)`` in one pass."""
+        pts = self._points(p)
+        value, grad = self.fn(pts.reshape(-1, self.dim), self.params)
+        return value.reshape(pts.shape[:-1]), grad.reshape(pts.shape)
+
+    def value(self, p: npt.ArrayLike) -> Array:
+        """f(p): ``(..., dim)`` -> ``(...)``."""
+        return self.value_and_grad(p)[0]
+
+    def grad(self, p: npt.ArrayLike) -> Array:
+        """∇f(p): ``(..., dim)`` -> ``(..., dim)``."""
+        return self.value_and_grad(p)[1]
+
+    def with_params(self, **params: float) -> Landscape:
+        """A copy with some parameters replaced; unknown names and non-finite values raise."""
+        unknown = sorted(set(params) - set(self.params))
+        if unknown:
+            valid = ", ".join(sorted(self.params)) if self.params else "none (it has no parameters)"
+            raise ValueError(
+                f"landscape {self.name!r} has no parameter {unknown[0]!r}; valid parameters: "
+                f"{valid}"
+            )
+        new = dict(self.params)
+        for key, raw in params.items():
+            try:
+                val = float(raw)
+            except (TypeError, ValueError):
+                raise ValueError(f"parameter {key!r} must be a number, got {raw!r}") from None
+            if not math.isfinite(val):
+                raise ValueError(f"parameter {key!r} must be finite, got {val}")
+            new[key] = val
+        minima = self.minima if self.minima_fn is None else self.minima_fn(new)
+        return replace(self, params=new, minima=minima)
+
+
+class UnknownLandscapeError(KeyError, ValueError):
+    """An unknown landscape name; catchable as KeyError or ValueError."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+LANDSCAPES: dict[str, Landscape] = {}
+
+
+def register(*landscapes: Landscape) -> None:
+    """Add landscapes to ``LANDSCAPES``, kept ordered by group (classic, teaching, 1d)."""
+    for landscape in landscapes:
+        if landscape.name in LANDSCAPES:
+            raise ValueError(f"landscape {landscape.name!r} is already registered")
+        LANDSCAPES[landscape.name] = landscape
+    rank = {group: i for i, group in enumerate(GROUPS)}
+    ordered = sorted(LANDSCAPES.values(), key=lambda ls: rank.get(ls.group, len(GROUPS)))
+    LANDSCAPES.clear()
+    LANDSCAPES.update((ls.name, ls) for ls in ordered)
+
+
+def get_landscape(name: str) -> Landscape:
+    """The registered landscape called ``name``; UnknownLandscapeError lists valid names."""
+    try:
+        return LANDSCAPES[name]
+    except KeyError:
+        valid = ", ".join(LANDSCAPES)
+        raise UnknownLandscapeError(f"unknown landscape {name!r}; choose one of: {valid}") from None
+
+
+def refine_minima(
+    fn: LandscapeFn, guesses: npt.ArrayLike, params: Params | None = None, *, sort: bool = False
+) -> Array:
+    """Polish rough guesses ``(k, dim)`` of local minima of ``fn`` by Newton's method.
+
+    The Hessian comes from central differences of the analytic gradient, which only slows
+    convergence, not the fixed point ∇f = 0. Raises RuntimeError unless every point ends
+    at a zero of the gradient with a positive definite Hessian. With ``sort`` the minima
+    are ordered by value, the global one first.
+    """
+    prm: Params = {} if params is None else params
+    p = np.array(guesses, dtype=np.float64, ndmin=2)
+    h = 1e-6
+    offsets = np.eye(p.shape[1]) * h
+
+    def hessian(q: Array) -> Array:  # (k, dim, dim); column j = ∂∇f/∂q_j
+        cols = [(fn(q + e, prm)[1] - fn(q - e, prm)[1]) / (2 * h) for e in offsets]
+        return np.stack(cols, axis=-1)
+
+    for _ in range(20):
+        p = p - np.linalg.solve(hessian(p), fn(p, prm)[1][..., None])[..., 0]
+    value, grad = fn(p, prm)
+    hess = hessian(p)
+    curvature = np.linalg.eigvalsh(0.5 * (hess + np.swapaxes(hess, -1, -2)))
+    if not (np.all(np.abs(grad) < 1e-9) and np.all(curvature > 0)):
+        raise RuntimeError(f"refine_minima: no minimum found near {np.asarray(guesses)}")
+    return p[np.argsort(value, kind="stable")] if sort else p
+
+
+# The definition modules register themselves; imported last so that they can import
+# Landscape and register from this module.
+import gdviz.core.landscapes_classic  # noqa: E402, F401
+import gdviz.core.landscapes_teaching  # noqa: E402, F401

@@ -1,0 +1,150 @@
+"""gdviz's own teaching landscapes (2-D) and 1-D curves, registered into ``LANDSCAPES``.
+
+Every ``_f(p, params)`` takes points ``p`` of shape ``(n, dim)`` and returns the values
+``(n,)`` and the analytic gradients ``(n, dim)``. Minima are polished from rough guesses
+by Newton's method at import time and listed global first.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdviz.core.landscapes import Array, Landscape, Params, refine_minima, register
+
+# foggy mountains: a broad bowl BOWL·(x²+y²) minus Gaussian wells
+# depth·exp(−|p − centre|²/(2·width²)) of different depths and widths.
+BOWL = 0.08
+WELL_CENTRES = np.array([[2.0, -1.5], [-1.8, 1.6], [-2.0, -2.2], [1.5, 2.3]])
+WELL_DEPTHS = np.array([3.0, 2.0, 1.5, 1.2])
+WELL_WIDTHS = np.array([0.8, 0.7, 0.6, 0.5])
+
+
+def _foggy_mountains(p: Array, params: Params) -> tuple[Array, Array]:
+    diff = p[..., None, :] - WELL_CENTRES  # (n, wells, 2)
+    spread = 2.0 * WELL_WIDTHS**2
+    wells = WELL_DEPTHS * np.exp(-np.sum(diff * diff, axis=-1) / spread)  # (n, wells)
+    value = BOWL * np.sum(p * p, axis=-1) - np.sum(wells, axis=-1)
+    # ∂/∂p of −depth·exp(−|d|²/spread) is +wells·2d/spread.
+    grad = 2.0 * BOWL * p + np.einsum("...w,...wi->...i", wells * (2.0 / spread), diff)
+    return value, grad
+
+
+def _foggy_formula() -> str:
+    def square(var: str, centre: float) -> str:
+        return f"({var}{'−' if centre > 0 else '+'}{abs(centre):g})²"
+
+    wells = "".join(
+        f" − {depth:g}·exp(−({square('x', cx)}+{square('y', cy)})/{2 * width**2:g})"
+        for (cx, cy), depth, width in zip(WELL_CENTRES, WELL_DEPTHS, WELL_WIDTHS, strict=True)
+    )
+    return f"{BOWL:g}(x²+y²){wells}"
+
+
+def _plateau(p: Array, params: Params) -> tuple[Array, Array]:
+    # f = 1 − exp(−(x²+y²)/2);  ∇f = exp(−(x²+y²)/2)·(x, y).
+    well = np.exp(-0.5 * np.sum(p * p, axis=-1))
+    return 1.0 - well, well[..., None] * p
+
+
+def _parabola(p: Array, params: Params) -> tuple[Array, Array]:
+    x = p[..., 0]
+    return x * x, 2.0 * p
+
+
+def _double_well(p: Array, params: Params) -> tuple[Array, Array]:
+    # f = x⁴ − 2x² + 0.3x;  f′ = 4x³ − 4x + 0.3.
+    x = p[..., 0]
+    xx = x * x
+    return xx * (xx - 2.0) + 0.3 * x, (4.0 * x * (xx - 1.0) + 0.3)[..., None]
+
+
+def _wiggly(p: Array, params: Params) -> tuple[Array, Array]:
+    # f = x²/10 + sin 3x;  f′ = x/5 + 3 cos 3x.
+    x = p[..., 0]
+    return 0.1 * x * x + np.sin(3.0 * x), (0.2 * x + 3.0 * np.cos(3.0 * x))[..., None]
+
+
+register(
+    Landscape(
+        name="foggy_mountains",
+        dim=2,
+        domain=((-4.0, 4.0), (-4.0, 4.0)),
+        start=(0.5, 3.5),
+        minima=refine_minima(
+            _foggy_mountains,
+            [[1.93, -1.45], [-1.73, 1.54], [-1.92, -2.12], [1.45, 2.22]],
+            sort=True,
+        ),
+        formula=_foggy_formula(),
+        group="teaching",
+        title="Foggy mountains",
+        description="Walking downhill in the fog: a bowl with four valleys of different "
+        "depths, and each step only sees the local slope, so you end in the nearest valley, "
+        "not necessarily the deepest.",
+        log_contours=False,
+        params={},
+        fn=_foggy_mountains,
+    ),
+    Landscape(
+        name="plateau",
+        dim=2,
+        domain=((-4.0, 4.0), (-4.0, 4.0)),
+        start=(-3.0, 2.0),
+        minima=np.zeros((1, 2)),
+        formula="1 − exp(−(x²+y²)/2)",
+        group="teaching",
+        title="Plateau",
+        description="A deep well in a wide, almost flat plain: the gradient nearly vanishes "
+        "on the plain, so gradient descent crawls while momentum and Adam speed across.",
+        log_contours=False,
+        params={},
+        fn=_plateau,
+    ),
+    Landscape(
+        name="parabola",
+        dim=1,
+        domain=((-3.0, 3.0),),
+        start=(2.5,),
+        minima=np.zeros((1, 1)),
+        formula="x²",
+        group="1d",
+        title="Parabola",
+        description="The simplest loss: the slope 2x points away from the minimum, and the "
+        "step η·2x shrinks as you approach it (η > 1 makes it diverge).",
+        log_contours=False,
+        params={},
+        fn=_parabola,
+    ),
+    Landscape(
+        name="double_well",
+        dim=1,
+        domain=((-2.0, 2.0),),
+        start=(1.6,),
+        minima=refine_minima(_double_well, [[-1.0356], [0.9601]], sort=True),
+        formula="x⁴ − 2x² + 0.3x",
+        group="1d",
+        title="Double well",
+        description="Two valleys, the left one deeper: started on the right, gradient descent "
+        "settles in the shallower local minimum unless momentum carries it over the hump.",
+        log_contours=False,
+        params={},
+        fn=_double_well,
+    ),
+    Landscape(
+        name="wiggly",
+        dim=1,
+        domain=((-5.0, 5.0),),
+        start=(4.5,),
+        minima=refine_minima(
+            _wiggly, [[-4.6083], [-2.5608], [-0.5122], [1.5366], [3.5848]], sort=True
+        ),
+        formula="x²/10 + sin 3x",
+        group="1d",
+        title="Wiggly curve",
+        description="A parabola with ripples: five local minima, and the step size decides "
+        "whether gradient descent stops in the first dip or hops towards the global one.",
+        log_contours=False,
+        params={},
+        fn=_wiggly,
+    ),
+)

@@ -1,0 +1,68 @@
+"""Samples of a landscape and of an optimizer's state, for drawing.
+
+Views draw what these return; they compute no values, gradients or updates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from gdviz.core.landscapes import Landscape
+from gdviz.core.optimizers import Optimizer
+from gdviz.core.run import Snapshot
+
+Array = npt.NDArray[np.float64]
+Box = Sequence[tuple[float, float]]
+
+
+def grid(land: Landscape, box: Box, res: int) -> tuple[Array, Array, Array]:
+    """Values on a res×res grid: ``xs (res,)``, ``ys (res,)``, ``Z (res, res)``, Z[i, j] =
+    f(xs[j], ys[i]); non-finite values (overflow far out) become NaN."""
+    (x0, x1), (y0, y1) = box
+    xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+    pts = np.stack(np.meshgrid(xs, ys), axis=-1)
+    with np.errstate(all="ignore"):
+        z = land.value(pts)
+    z[~np.isfinite(z)] = np.nan
+    return xs, ys, z
+
+
+def curve(land: Landscape, box: Box, res: int) -> tuple[Array, Array]:
+    """A 1-D landscape sampled at ``res`` points: ``xs (res,)``, ``f (res,)``."""
+    (x0, x1), = box
+    xs = np.linspace(x0, x1, res)
+    with np.errstate(all="ignore"):
+        return xs, land.value(xs[:, None])
+
+
+def gradient_field(land: Landscape, box: Box, res: int) -> tuple[Array, Array]:
+    """Points ``(res², 2)`` of a grid and the negative gradient ``(res², 2)`` there."""
+    (x0, x1), (y0, y1) = box
+    xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+    pts = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    with np.errstate(all="ignore"):
+        g = land.grad(pts)
+    g[~np.isfinite(g)] = 0.0
+    return pts, -g
+
+
+def next_params(opt: Optimizer, snap: Snapshot) -> Array:
+    """Where the next update (without gradient noise) would move the points: (n, dim)."""
+    with np.errstate(all="ignore"):
+        params, _ = opt.update(snap.grad, snap.state, snap.params)
+    return params
+
+
+def velocity(snap: Snapshot) -> Array | None:
+    """The direction the optimizer's memory carries the points, (n, dim), or None.
+
+    Momentum and Nesterov move along −b, RMSProp with momentum along −b, Adam along −m̂.
+    """
+    state = snap.state
+    if state.step == 0 or not hasattr(state, "velocity"):
+        return None
+    v: Array = -np.asarray(state.velocity, dtype=np.float64)
+    return v if v.any() else None  # plain GD and RMSProp without momentum carry nothing

@@ -1,0 +1,81 @@
+"""Starting the window: from `gdviz gui`, `make run`, or a screenshot request."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PyQt6.QtWidgets import QApplication
+
+from gdviz.core.hyper import Value
+from gdviz.ui.session import Session
+from gdviz.ui.style import configure
+
+# The race `make run` opens on: a curved valley where plain GD crawls and momentum and
+# Adam race ahead.
+DEFAULT_LANDSCAPE = "rosenbrock"
+DEFAULT_RUNS: tuple[tuple[str, dict[str, Value]], ...] = (
+    ("gd", {"lr": 1e-3}),
+    ("momentum", {"lr": 1e-3}),
+    ("rmsprop", {"lr": 1e-2}),
+    ("adam", {"lr": 2e-2}),
+)
+
+
+@dataclass
+class Setup:
+    """What to open: a landscape, its parameters, a start and the racing optimizers."""
+
+    landscape: str = DEFAULT_LANDSCAPE
+    params: dict[str, float] = field(default_factory=dict)
+    start: tuple[float, ...] | None = None
+    runs: Sequence[tuple[str, dict[str, Value]]] = DEFAULT_RUNS
+    steps: int | None = None  # compute this many steps before showing
+    seed: int = 0
+
+
+def build_session(setup: Setup) -> Session:
+    session = Session(setup.landscape)
+    session.seed = setup.seed
+    if setup.params:
+        session.set_landscape_params(**setup.params)
+    if setup.start is not None:
+        session.set_start(setup.start)
+    for kind, hyper in setup.runs:
+        session.add_run(kind, **hyper)
+    return session
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("gdviz")
+        app.setOrganizationName("gdviz")
+    configure()
+    return app
+
+
+def launch(setup: Setup, screenshot: Path | None = None) -> int:
+    """Open the window (blocking) or, with ``screenshot``, save it as PNG and return."""
+    from gdviz.ui.main_window import MainWindow
+
+    app = application()
+    session = build_session(setup)
+    window = MainWindow(session, remember_layout=screenshot is None)
+    if setup.steps:
+        session.run_to(setup.steps)
+    window.show()
+    if screenshot is None:
+        return app.exec()
+    for _ in range(5):  # let layouts settle and GL views render
+        app.processEvents()
+    window.repaint()
+    app.processEvents()
+    image = window.grab()
+    if image.isNull() or not image.save(str(screenshot), "PNG"):
+        raise OSError(f"could not write the screenshot to {screenshot}")
+    window.close()
+    return 0

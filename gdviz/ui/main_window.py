@@ -1,0 +1,226 @@
+"""The main window: controls on the left, the landscape in the centre, loss plots below.
+
+Panels are dock widgets (hide, move, float them); their layout is remembered between
+launches. The window wires views and panels to one Session and adds the menus, the
+keyboard shortcuts and the status bar; it draws nothing itself.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PyQt6.QtCore import QByteArray, QSettings, Qt
+from PyQt6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PyQt6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from gdviz.core.run import RUNNING
+from gdviz.ui.panels.landscape import LandscapePanel
+from gdviz.ui.panels.optimizers import OptimizerPanel
+from gdviz.ui.panels.transport import TransportBar
+from gdviz.ui.session import Session
+from gdviz.ui.views.contour import ContourView
+from gdviz.ui.views.curve1d import CurveView
+from gdviz.ui.views.loss import LossView
+
+OVERLAYS = (
+    ("trails", "Trajectory trails", "T"),
+    ("gradient", "Negative-gradient arrows", "G"),
+    ("velocity", "Momentum arrows", "V"),
+    ("quiver", "Gradient field", "F"),
+    ("markers", "Converged / diverged markers", "M"),
+    ("log_loss", "Logarithmic loss axis", "L"),
+)
+SETTINGS_KEY = "main_window"
+
+
+def has_gl() -> bool:
+    """OpenGL views need a real (or virtual X) display; offscreen Qt has none."""
+    return QGuiApplication.platformName() not in ("offscreen", "minimal")
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session, remember_layout: bool = True) -> None:
+        super().__init__()
+        self.session = session
+        self.remember_layout = remember_layout
+        self.setWindowTitle("gdviz — gradient descent, visible")
+        self.resize(1600, 1000)
+
+        self.contour = ContourView(session)
+        self.curve = CurveView(session)
+        self.surface: QWidget
+        if has_gl():
+            from gdviz.ui.views.surface import SurfaceView
+
+            self.surface = SurfaceView(session)
+        else:
+            self.surface = QLabel("The 3-D surface needs a display with OpenGL.")
+            self.surface.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pair = QSplitter(Qt.Orientation.Horizontal)
+        self.pair.addWidget(self.contour)
+        self.pair.addWidget(self.surface)
+        self.pair.setSizes([1, 1])
+        self.centre = QStackedWidget()
+        self.centre.addWidget(self.pair)
+        self.centre.addWidget(self.curve)
+        self.setCentralWidget(self.centre)
+
+        self.landscape_panel = LandscapePanel(session)
+        self.optimizer_panel = OptimizerPanel(session)
+        self.loss = LossView(session)
+        self.transport = TransportBar(session)
+        self.docks = {
+            "landscape": self._dock("Landscape", self.landscape_panel,
+                                    Qt.DockWidgetArea.LeftDockWidgetArea),
+            "optimizers": self._dock("Optimizers", self.optimizer_panel,
+                                     Qt.DockWidgetArea.LeftDockWidgetArea),
+            "loss": self._dock("Loss and gradient norm", self.loss,
+                               Qt.DockWidgetArea.BottomDockWidgetArea),
+        }
+        self.resizeDocks([self.docks["landscape"]], [340], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.docks["loss"]], [280], Qt.Orientation.Vertical)
+        bar = QToolBar("Transport")
+        bar.setObjectName("transport")
+        bar.addWidget(self.transport)
+        self.addToolBar(Qt.ToolBarArea.BottomToolBarArea, bar)
+        self.addActions(self.transport.actions())
+
+        self.cursor_label = QLabel()
+        self.runs_label = QLabel()
+        self.runs_label.setTextFormat(Qt.TextFormat.RichText)
+        self.statusBar().addWidget(self.cursor_label)
+        self.statusBar().addPermanentWidget(self.runs_label)
+
+        self._build_menus()
+        self._connect()
+        self._landscape_changed()
+        self._default_state = self.saveState()
+        if remember_layout:
+            self._restore_layout()
+
+    # ---- building ----------------------------------------------------------------------
+    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(title.split()[0].lower())
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        run_menu = bar.addMenu("&Run")
+        for action in self.transport.actions():
+            run_menu.addAction(action)
+
+        view_menu = bar.addMenu("&View")
+        for dock in self.docks.values():
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        self.overlay_actions: dict[str, QAction] = {}
+        for key, text, shortcut in OVERLAYS:
+            action = QAction(text, self, checkable=True)
+            action.setShortcut(QKeySequence(shortcut))
+            action.setChecked(self.session.display[key])
+            action.toggled.connect(lambda on, k=key: self.session.set_display(k, on))
+            view_menu.addAction(action)
+            self.addAction(action)
+            self.overlay_actions[key] = action
+        reset_layout = QAction("Reset layout", self)
+        reset_layout.triggered.connect(self._reset_layout)
+        view_menu.addSeparator()
+        view_menu.addAction(reset_layout)
+
+        help_menu = bar.addMenu("&Help")
+        keys = QAction("Keyboard shortcuts", self, shortcut=QKeySequence("F1"))
+        keys.triggered.connect(self._show_shortcuts)
+        help_menu.addAction(keys)
+
+    def _connect(self) -> None:
+        s = self.session
+        s.sigLandscapeChanged.connect(self._landscape_changed)
+        s.sigStepChanged.connect(self._update_status)
+        s.sigRunsChanged.connect(self._update_status)
+        s.sigDisplayChanged.connect(self._sync_overlays)
+        s.sigMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.contour.sigHover.connect(self._hover)
+        self.optimizer_panel.sigSelected.connect(self._select_run)
+        self.landscape_panel.sigResetView.connect(self.contour.reset_view)
+
+    # ---- reactions ---------------------------------------------------------------------
+    def _landscape_changed(self) -> None:
+        self.centre.setCurrentWidget(self.curve if self.session.landscape.dim == 1 else self.pair)
+        self._update_status()
+
+    def _select_run(self, i: int) -> None:
+        self.contour.selected_run = i if i >= 0 else None
+
+    def _sync_overlays(self) -> None:
+        for key, action in self.overlay_actions.items():
+            action.blockSignals(True)
+            action.setChecked(self.session.display[key])
+            action.blockSignals(False)
+
+    def _hover(self, x: float, y: float) -> None:
+        f = self.session.value_at((x, y))
+        self.cursor_label.setText(f"x = {x:.4g}   y = {y:.4g}   f = {f:.6g}")
+
+    def _update_status(self, *_: object) -> None:
+        s = self.session
+        if not s.runs or s.timeline is None:
+            self.runs_label.setText("add an optimizer to start a race")
+            return
+        parts = [f"<b>step {s.step}</b>"]
+        for r, snap in zip(s.runs, s.frame(), strict=True):
+            status = str(snap.status[0])
+            state = (f"f={snap.loss[0]:.4g}" if status == RUNNING
+                     else f"{'✓' if status == 'converged' else '✗'} {status} at "
+                          f"{int(snap.stopped_at[0])}")
+            parts.append(f"<span style='color:{r.color}'>■</span> {html.escape(r.label)}: "
+                         f"{state}")
+        self.runs_label.setText("&nbsp;&nbsp;".join(parts))
+
+    def _show_shortcuts(self) -> None:
+        rows = [(a.text().replace("&", ""), a.shortcut().toString())
+                for a in self.transport.actions() + list(self.overlay_actions.values())]
+        text = "".join(f"<tr><td>{html.escape(t)}</td><td><b>{k}</b></td></tr>" for t, k in rows)
+        QMessageBox.information(self, "Keyboard shortcuts",
+                                f"<table cellpadding=4>{text}</table>"
+                                "<p>Click the map: set the start. Shift+click: the selected "
+                                "optimizer's own start.</p>")
+
+    # ---- layout memory -----------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        settings = QSettings("gdviz", "gdviz")
+        geometry = settings.value(f"{SETTINGS_KEY}/geometry")
+        state = settings.value(f"{SETTINGS_KEY}/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _reset_layout(self) -> None:
+        self.restoreState(self._default_state)
+        for dock in self.docks.values():
+            dock.show()
+
+    def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 - Qt override
+        self.session.pause()
+        if self.remember_layout:
+            settings = QSettings("gdviz", "gdviz")
+            settings.setValue(f"{SETTINGS_KEY}/geometry", self.saveGeometry())
+            settings.setValue(f"{SETTINGS_KEY}/state", self.saveState())
+        super().closeEvent(event)

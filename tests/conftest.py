@@ -1,0 +1,18 @@
+"""Pick the Qt platform once for the whole run: Xvfb (xcb) when available, else offscreen.
+
+pytest-xvfb starts a virtual X server when the Xvfb binary exists; without it every Qt
+test runs offscreen and the 3-D (OpenGL) tests skip.
+"""
+
+import os
+import shutil
+
+import pytest
+
+if not shutil.which("Xvfb") and not os.environ.get("DISPLAY"):
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+HAS_GL = os.environ.get("QT_QPA_PLATFORM") != "offscreen"
+requires_gl = pytest.mark.skipif(
+    not HAS_GL, reason="the 3-D view needs an X server: install xvfb (OpenGL cannot run offscreen)"
+)
