@@ -191,7 +191,39 @@ def _add_run(subparsers: Subparsers) -> None:
     parser.set_defaults(handler=_run)
 
 
-COMMANDS: tuple[Callable[[Subparsers], None], ...] = (_add_list, _add_run)
+def _gui(args: argparse.Namespace) -> int:
+    """``gdviz gui``: the window, on the default race or the one the flags describe."""
+    from gdviz.ui.app import DEFAULT_LANDSCAPE, DEFAULT_RUNS, Setup, launch
+
+    if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
+        raise ValueError(f"--screenshot {args.screenshot}: the file name must end in .png")
+    setup = Setup(steps=args.steps, seed=args.seed)
+    if args.landscape is not None or args.opt or args.param or args.start:
+        args.landscape = args.landscape or DEFAULT_LANDSCAPE
+        args.opt = args.opt or [format_opt_spec(k, h) for k, h in DEFAULT_RUNS]
+        req = build_runs(args)
+        setup = Setup(landscape=req.landscape, start=req.start, runs=req.optimizers,
+                      steps=args.steps, seed=req.seed, tol=req.tol)
+    try:
+        return launch(setup, screenshot=args.screenshot)
+    except OSError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _add_gui(subparsers: Subparsers) -> None:
+    """Register ``gdviz gui``."""
+    parser = subparsers.add_parser(
+        "gui", help="open the window",
+        description="Open the window on a race: the default one, or the landscape and "
+                    "optimizers given with the flags of `gdviz run`.")
+    add_run_arguments(parser, required=False)
+    parser.set_defaults(steps=None, tol=None)
+    parser.add_argument("--screenshot", metavar="OUT.png",
+                        help="compute --steps steps, save the whole window as PNG and exit")
+    parser.set_defaults(handler=_gui)
+
+
+COMMANDS: tuple[Callable[[Subparsers], None], ...] = (_add_list, _add_run, _add_gui)
 
 
 def build_parser() -> argparse.ArgumentParser:

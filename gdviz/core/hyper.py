@@ -47,8 +47,8 @@ class Hyper:
             raise ValueError(f"{self.name} must be a number, not {value!r}")
         try:
             number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise ValueError(f"{self.name} must be a number, got {value!r}") from None
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"{self.name} must be a finite number, got {value!r}") from None
         if not math.isfinite(number):
             raise ValueError(f"{self.name} must be finite, got {value!r}")
         if self.kind == "int":

@@ -231,7 +231,7 @@ class OptimizerSpec:
         """A configured optimizer; ``schedule`` (optional) replaces the constant ``lr``."""
         values = self.resolve(**hyper)
         if schedule is not None:
-            values["lr"] = schedule.base
+            values["lr"] = self.hyper_spec("lr").check(schedule.base)
         sched = schedule if schedule is not None else Constant(float(values["lr"]))
         init, update = self.build(values, sched)
         return Optimizer(self.name, values, init, update, sched)

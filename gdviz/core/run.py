@@ -42,8 +42,15 @@ class Snapshot:
 
     @property
     def grad_norm(self) -> Array:
-        norm: Array = np.sqrt(np.einsum("ni,ni->n", self.grad, self.grad))
-        return norm
+        return np.sqrt(squared_norm(self.grad))
+
+
+def squared_norm(v: Array, out: Array | None = None) -> Array:
+    """Σ v[..., i]² over the last axis, one coordinate at a time (fast for dim ≤ 3)."""
+    out = np.multiply(v[..., 0], v[..., 0], out=out)
+    for i in range(1, v.shape[-1]):
+        out += v[..., i] * v[..., i]
+    return out
 
 
 def gradient_noise(seed: int, step: int, shape: tuple[int, ...]) -> Array:
@@ -81,44 +88,55 @@ class Stepper:
         self.landscape = landscape
         self.optimizer = optimizer
         self.tol = float(tol)
+        self.seed = int(seed)
         params = _as_starts(landscape, starts)
         box = np.array(landscape.domain, dtype=np.float64)  # (dim, 2)
         self._centre = box.mean(axis=1)
         self._radius = (box[:, 1] - box[:, 0]) / 2 * DIVERGENCE_SCALE
         # |p| below this is inside the scaled box in every coordinate: a one-call check
         self._safe = float(np.min(self._radius - np.abs(self._centre)))
-        self.seed = int(seed)
+        if len(params) == 0:
+            raise ValueError("at least one start is needed")
         with np.errstate(all="ignore"):
             loss, grad = landscape.value_and_grad(params)
+            normal = self._normal(params, loss, grad)
         n = len(params)
         status = np.full(n, RUNNING, dtype="<U9")
-        bad = ~self._normal(params, loss, grad)
-        status[bad] = DIVERGED
-        self.snapshot = Snapshot(0, params, optimizer.init(params), loss, grad, status,
-                                 np.zeros(n, dtype=np.int64))
+        if normal is not None:
+            status[~normal] = DIVERGED
+        self.restore(Snapshot(0, params, optimizer.init(params), loss, grad, status,
+                              np.zeros(n, dtype=np.int64)))
         self.snapshot = self._mark_converged(self.snapshot)
 
-    def _normal(self, p: Array, loss: Array, grad: Array) -> npt.NDArray[np.bool_]:
-        """Per start: finite loss and gradient, inside the scaled view box."""
+    def _normal(self, p: Array, loss: Array, grad: Array) -> npt.NDArray[np.bool_] | None:
+        """Per start: finite loss and gradient, inside the scaled view box; None: all are."""
+        # fast path: one finite sum and a bound on p clear the whole batch at once
+        if np.isfinite(loss.sum() + grad.sum()) and -self._safe < p.min() <= p.max() < self._safe:
+            return None
         finite = np.isfinite(loss) & np.isfinite(grad).all(axis=-1)
-        if np.abs(p).max(initial=0.0) < self._safe:
-            return finite
         inside: npt.NDArray[np.bool_] = (np.abs(p - self._centre) <= self._radius).all(axis=-1)
         return finite & inside
 
     def _mark_converged(self, s: Snapshot) -> Snapshot:
         if self.tol <= 0:
             return s
-        done = (s.status == RUNNING) & (s.grad_norm <= self.tol)
+        with np.errstate(all="ignore"):
+            done = self._active & (squared_norm(s.grad) <= self.tol * self.tol)
         if not done.any():
             return s
         status, stopped_at = s.status.copy(), s.stopped_at.copy()
         status[done], stopped_at[done] = CONVERGED, s.step
+        self._set_active(self._active & ~done)
         return Snapshot(s.step, s.params, s.state, s.loss, s.grad, status, stopped_at)
+
+    def _set_active(self, active: npt.NDArray[np.bool_]) -> None:
+        self._active = active
+        self._all_active = bool(active.all())
 
     def restore(self, snapshot: Snapshot) -> None:
         """Continue from ``snapshot`` (e.g. after scrubbing back on the timeline)."""
         self.snapshot = snapshot
+        self._set_active(snapshot.status == RUNNING)
 
     def set_optimizer(self, optimizer: Optimizer) -> None:
         """Use new hyperparameters from the next step on; the state carries over."""
@@ -128,7 +146,7 @@ class Stepper:
 
     @property
     def running(self) -> bool:
-        return bool((self.snapshot.status == RUNNING).any())
+        return self._all_active or bool(self._active.any())
 
     def advance(self) -> Snapshot:
         """One update of every running start; returns (and keeps) the new snapshot."""
@@ -141,18 +159,20 @@ class Stepper:
             params, state = self.optimizer.update(g, s.state, s.params)
             loss, grad = self.landscape.value_and_grad(params)
             normal = self._normal(params, loss, grad)
-        running = s.status == RUNNING
-        status, stopped_at = s.status, s.stopped_at
-        if not normal.all():
+        status, stopped_at, active = s.status, s.stopped_at, self._active
+        if normal is not None and not normal[active].all():
             status, stopped_at = status.copy(), stopped_at.copy()
-            newly = running & ~normal
+            newly = active & ~normal
             status[newly], stopped_at[newly] = DIVERGED, s.step
-            running = running & normal
-        if not running.all():
-            params = np.where(running[:, None], params, s.params)
-            grad = np.where(running[:, None], grad, s.grad)
-            loss = np.where(running, loss, s.loss)
-        stopped_at = np.where(running, s.step + 1, stopped_at)
+            self._set_active(active & normal)
+            active = self._active
+        if self._all_active:
+            stopped_at = np.full_like(stopped_at, s.step + 1)
+        else:
+            params = np.where(active[:, None], params, s.params)
+            grad = np.where(active[:, None], grad, s.grad)
+            loss = np.where(active, loss, s.loss)
+            stopped_at = np.where(active, s.step + 1, stopped_at)
         self.snapshot = self._mark_converged(
             Snapshot(s.step + 1, params, state, loss, grad, status, stopped_at))
         return self.snapshot
@@ -207,7 +227,8 @@ def run(
             s = stepper.advance()
         params[k] = s.params
         loss[k] = s.loss
-        np.einsum("ni,ni->n", s.grad, s.grad, out=grad_sq[k])
+        with np.errstate(all="ignore"):  # a huge finite gradient may square to inf
+            squared_norm(s.grad, out=grad_sq[k])
         if k < steps and not stepper.running:  # all stopped: hold the last rows
             params[k + 1:] = s.params
             loss[k + 1:] = s.loss

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from PyQt6.QtWidgets import QApplication
 
 from gdviz.core.hyper import Value
+from gdviz.core.landscapes import Landscape
 from gdviz.ui.session import Session
 from gdviz.ui.style import configure
 
@@ -28,19 +29,19 @@ DEFAULT_RUNS: tuple[tuple[str, dict[str, Value]], ...] = (
 class Setup:
     """What to open: a landscape, its parameters, a start and the racing optimizers."""
 
-    landscape: str = DEFAULT_LANDSCAPE
-    params: dict[str, float] = field(default_factory=dict)
+    landscape: str | Landscape = DEFAULT_LANDSCAPE
     start: tuple[float, ...] | None = None
     runs: Sequence[tuple[str, dict[str, Value]]] = DEFAULT_RUNS
     steps: int | None = None  # compute this many steps before showing
     seed: int = 0
+    tol: float | None = None  # convergence tolerance (None: the session's default)
 
 
 def build_session(setup: Setup) -> Session:
     session = Session(setup.landscape)
     session.seed = setup.seed
-    if setup.params:
-        session.set_landscape_params(**setup.params)
+    if setup.tol:
+        session.tol = setup.tol
     if setup.start is not None:
         session.set_start(setup.start)
     for kind, hyper in setup.runs:
@@ -58,7 +59,7 @@ def application() -> QApplication:
     return app
 
 
-def launch(setup: Setup, screenshot: Path | None = None) -> int:
+def launch(setup: Setup, screenshot: str | Path | None = None) -> int:
     """Open the window (blocking) or, with ``screenshot``, save it as PNG and return."""
     from gdviz.ui.main_window import MainWindow
 

@@ -59,6 +59,7 @@ class Session(QObject):
         self.speed = 30.0  # steps per second
         self.max_steps = 2000
         self.stop_on_convergence = True
+        self.tol = CONVERGENCE_TOL  # gradient norm at which a run counts as converged
         self.display: dict[str, bool] = {
             "trails": True, "gradient": True, "velocity": True, "quiver": False,
             "markers": True, "log_contours": self.landscape.log_contours, "log_loss": True,
@@ -169,7 +170,7 @@ class Session(QObject):
         self._steppers = [
             Stepper(self.landscape, get_optimizer(r.kind).make(**r.hyper),
                     [r.start or self.start], seed=self.seed + i,
-                    tol=CONVERGENCE_TOL if self.stop_on_convergence else 0.0)
+                    tol=self.tol if self.stop_on_convergence else 0.0)
             for i, r in enumerate(self.runs)
         ]
         self.runs = [replace(r, edits=()) for r in self.runs]
@@ -272,7 +273,7 @@ class Session(QObject):
     def set_stop_on_convergence(self, on: bool) -> None:
         self.stop_on_convergence = bool(on)
         for s in self._steppers:
-            s.tol = CONVERGENCE_TOL if on else 0.0
+            s.tol = self.tol if on else 0.0
 
     def _tick(self) -> None:
         now = time.perf_counter()

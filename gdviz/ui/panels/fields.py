@@ -45,19 +45,20 @@ class ValueEdit(QLineEdit):
         if text != self.text():
             self.setText(text)
             self.setCursorPosition(0)
-        self._mark(None)
+        self.refuse(None)
 
     def attempt(self, apply: Callable[[], object]) -> bool:
         """Run ``apply``; a ValueError marks this editor refused with its message."""
         try:
             apply()
         except ValueError as err:
-            self._mark(str(err))
+            self.refuse(str(err))
             return False
-        self._mark(None)
+        self.refuse(None)
         return True
 
-    def _mark(self, reason: str | None) -> None:
+    def refuse(self, reason: str | None) -> None:
+        """Mark the text refused (red border, ``reason`` as tooltip), or clear with None."""
         if reason == self.reason:
             return
         self.reason = reason

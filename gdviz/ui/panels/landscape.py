@@ -1,0 +1,188 @@
+"""The landscape panel: the picker, the formula, its parameters and the start point."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt, pyqtSignal
+from PyQt6.QtGui import QStandardItem, QStandardItemModel
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdviz.core.landscapes import LANDSCAPES
+from gdviz.ui import style
+from gdviz.ui.panels.fields import ValueEdit, fmt
+from gdviz.ui.session import Session, landscape_names_by_group
+
+GROUP_TITLES = {"classic": "Classic test functions", "teaching": "Teaching landscapes",
+                "1d": "1-D curves"}
+NAME_ROLE = Qt.ItemDataRole.UserRole
+AXES = ("x", "y")
+
+
+class LandscapePanel(QWidget):
+    """Pick a landscape, edit its parameters and the shared start point.
+
+    ``sigResetView()`` asks the views to show the landscape's default box again.
+    """
+
+    sigResetView = pyqtSignal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.combo = QComboBox()
+        self.combo.setModel(self._picker_model())
+        self.combo.setFont(style.font())
+        self.combo.currentIndexChanged.connect(self._picked)
+        self.formula = _wrapped_label(style.FONT_PT + 2)
+        self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.description = _wrapped_label(style.FONT_PT - 1)
+        self.description.setStyleSheet("color: #444444;")
+        self.params_form = QFormLayout()
+        self.param_edits: dict[str, ValueEdit] = {}
+        self.log_contours = QCheckBox("log contours")
+        self.log_contours.setToolTip("Space the contour levels logarithmically")
+        self.log_contours.toggled.connect(lambda on: session.set_display("log_contours", on))
+        self.reset_view = QPushButton("Reset view")
+        self.reset_view.setToolTip("Back to the landscape's default view box")
+        self.reset_view.clicked.connect(self.sigResetView)
+        self._start_labels = [QLabel(a) for a in AXES]
+        self.start_edits = [ValueEdit(f"start {a}: type a number, Enter applies") for a in AXES]
+        for edit in self.start_edits:
+            edit.sigCommitted.connect(lambda _t, e=edit: self._start_committed(e))
+        self.random_start = QPushButton("Random")
+        self.random_start.setToolTip("Random start: a random point inside the view box")
+        self.random_start.clicked.connect(session.random_start)
+        self._layout()
+        session.sigLandscapeChanged.connect(self._sync_landscape)
+        session.sigDisplayChanged.connect(self._sync_display)
+        session.sigTimelineReset.connect(self._sync_start)
+        self._sync_landscape()
+
+    def _picker_model(self) -> QStandardItemModel:
+        """Registry titles under bold, unselectable group headers; the name in tooltip/data."""
+        model = QStandardItemModel(self)
+        for group, names in landscape_names_by_group().items():
+            header = QStandardItem(GROUP_TITLES.get(group, group))
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            header.setFont(style.font(bold=True))
+            header.setForeground(style.qcolor("#555555"))
+            model.appendRow(header)
+            for name in names:
+                item = QStandardItem("   " + LANDSCAPES[name].title)
+                item.setData(name, NAME_ROLE)
+                item.setToolTip(name)
+                model.appendRow(item)
+        return model
+
+    def _layout(self) -> None:
+        options = QHBoxLayout()
+        options.addWidget(self.log_contours)
+        options.addStretch(1)
+        options.addWidget(self.reset_view)
+        start = QHBoxLayout()
+        start.addWidget(QLabel("start"))
+        for label, edit in zip(self._start_labels, self.start_edits, strict=True):
+            edit.setMinimumWidth(50)
+            start.addWidget(label)
+            start.addWidget(edit, 1)
+        start.addWidget(self.random_start)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.addWidget(self.combo)
+        box.addWidget(self.formula)
+        box.addWidget(self.description)
+        box.addLayout(self.params_form)
+        box.addLayout(options)
+        box.addLayout(start)
+        box.addStretch(1)
+
+    # ---- user -> session ---------------------------------------------------------------
+    def _picked(self, row: int) -> None:
+        name = self.combo.itemData(row, NAME_ROLE)
+        if name is None:  # a group header: keep the current landscape
+            self._sync_combo()
+        elif name != self.session.landscape.name:
+            self.session.set_landscape(name)
+
+    def _param_committed(self, name: str, edit: ValueEdit) -> None:
+        value = _number(edit, f"parameter {name!r}")
+        if value is not None:
+            edit.attempt(lambda: self.session.set_landscape_params(**{name: value}))
+
+    def _start_committed(self, edit: ValueEdit) -> None:
+        point: list[float] = []
+        for axis, e, now in zip(AXES, self.start_edits, self.session.start, strict=False):
+            # an untouched coordinate keeps its exact value, not the rounded text
+            value = now if e.text() == fmt(now) else _number(e, f"start {axis}")
+            if value is None:
+                return
+            point.append(value)
+        edit.attempt(lambda: self.session.set_start(tuple(point)))
+
+    # ---- session -> widgets ------------------------------------------------------------
+    def _sync_landscape(self) -> None:
+        land = self.session.landscape
+        self._sync_combo()
+        # one clause a line ("f,  u = …"); "x = y" never split across lines
+        self.formula.setText(land.formula.replace(",  ", ",\n").replace(" = ", "\u00a0=\u00a0"))
+        self.description.setText(land.description)
+        self.description.setVisible(bool(land.description))
+        if set(land.params) != set(self.param_edits):
+            self._rebuild_params()
+        for name, edit in self.param_edits.items():
+            edit.show_value(fmt(land.params[name]))
+        for widget in (self.start_edits[1], self._start_labels[1]):
+            widget.setVisible(land.dim == 2)
+        self._sync_display()
+        self._sync_start()
+
+    def _sync_combo(self) -> None:
+        row = self.combo.findData(self.session.landscape.name, NAME_ROLE)
+        self.combo.blockSignals(True)
+        self.combo.setCurrentIndex(row)
+        self.combo.blockSignals(False)
+
+    def _rebuild_params(self) -> None:
+        for edit in self.param_edits.values():
+            edit.blockSignals(True)  # no focus-out commit from an editor being removed
+        while self.params_form.rowCount():
+            self.params_form.removeRow(0)
+        self.param_edits = {}
+        for name in self.session.landscape.params:
+            edit = ValueEdit(f"landscape parameter {name}: a finite number, Enter applies")
+            edit.sigCommitted.connect(lambda _t, n=name, e=edit: self._param_committed(n, e))
+            self.params_form.addRow(name, edit)
+            self.param_edits[name] = edit
+
+    def _sync_display(self) -> None:
+        self.log_contours.blockSignals(True)
+        self.log_contours.setChecked(self.session.display["log_contours"])
+        self.log_contours.blockSignals(False)
+
+    def _sync_start(self) -> None:
+        for edit, value in zip(self.start_edits, self.session.start, strict=False):
+            edit.show_value(fmt(value))
+
+
+def _wrapped_label(points: int) -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setFont(style.font(points))
+    return label
+
+
+def _number(edit: ValueEdit, what: str) -> float | None:
+    """The editor's text as a float, or None after refusing it with the reason."""
+    try:
+        return float(edit.text())
+    except ValueError:
+        edit.refuse(f"{what} must be a number, got {edit.text().strip()!r}")
+        return None

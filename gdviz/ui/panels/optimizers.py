@@ -1,0 +1,251 @@
+"""The optimizer panel: an "Add optimizer" menu and one card per racing run.
+
+A card holds the run's colour, label, kind, a remove button, editors built from the
+registry's hyperparameter specs and the update equations. Cards are rebuilt only when
+the set of runs changes (count or kinds); otherwise their values are updated in place,
+so an editor the user is typing in survives.
+"""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import QEvent, QObject, Qt, pyqtSignal
+from PyQt6.QtGui import QAction, QColor, QFontDatabase, QMouseEvent
+from PyQt6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gdviz.core.hyper import Hyper
+from gdviz.core.optimizers import OPTIMIZERS
+from gdviz.ui import style
+from gdviz.ui.panels.fields import ValueEdit, fmt
+from gdviz.ui.session import RunConfig, Session
+
+PAIRS_PER_ROW = 2  # hyperparameter editors side by side in a card
+
+
+def _tip(hyper: Hyper) -> str:
+    """An editor's tooltip: what the hyperparameter means and its valid range."""
+    return f"{hyper.help}\nvalid: {hyper.range_text()}"
+
+
+class RunCard(QFrame):
+    """One run: swatch, label, kind, × and its hyperparameter editors."""
+
+    sigClicked = pyqtSignal(int)
+
+    def __init__(self, session: Session, index: int, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session, self.index = session, index
+        run = session.runs[index]
+        spec = OPTIMIZERS[run.kind]
+        self.setObjectName("runCard")
+        self.swatch = QToolButton()
+        self.swatch.setToolTip("Colour: click to change")
+        self.swatch.setFixedSize(22, 22)
+        self.swatch.clicked.connect(self._pick_color)
+        self.label = ValueEdit("Label shown in the legends; Enter applies")
+        self.label.sigCommitted.connect(
+            lambda text: self.label.attempt(lambda: session.set_appearance(index, label=text)))
+        kind = QLabel(f"{spec.title} ({run.kind})")
+        kind.setToolTip(spec.description)
+        kind.setStyleSheet("color: #555555;")
+        kind.setFont(style.font(style.FONT_PT - 1))
+        self.remove = QToolButton()
+        self.remove.setText("×")
+        self.remove.setToolTip("Remove this optimizer")
+        header = QHBoxLayout()
+        for widget in (self.swatch, self.label, self.remove):
+            header.addWidget(widget)
+        header.setStretch(1, 1)
+        self.edits: dict[str, ValueEdit] = {}
+        self.checks: dict[str, QCheckBox] = {}
+        form = QGridLayout()
+        form.setHorizontalSpacing(6)
+        for k, hyper in enumerate(spec.hyper):
+            row, col = divmod(k, PAIRS_PER_ROW)
+            tip = _tip(hyper)
+            if hyper.kind == "bool":
+                check = QCheckBox(hyper.name)
+                check.setToolTip(tip)
+                check.toggled.connect(lambda on, h=hyper, c=check: self._toggled(h, c, on))
+                form.addWidget(check, row, 2 * col, 1, 2)
+                self.checks[hyper.name] = check
+            else:
+                edit = ValueEdit(tip)
+                edit.setMinimumWidth(52)
+                edit.sigCommitted.connect(lambda text, h=hyper, e=edit: e.attempt(
+                    lambda: session.set_hyper(index, h.name, text)))
+                name = QLabel(hyper.name)
+                name.setToolTip(tip)
+                form.addWidget(name, row, 2 * col)
+                form.addWidget(edit, row, 2 * col + 1)
+                self.edits[hyper.name] = edit
+        for col in range(PAIRS_PER_ROW):
+            form.setColumnStretch(2 * col + 1, 1)
+        equations = QLabel("\n".join(spec.equations))
+        equations.setToolTip("The update rule, one step")
+        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        mono.setPointSize(style.FONT_PT - 1)
+        equations.setFont(mono)
+        equations.setStyleSheet("color: #333333;")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(10, 6, 6, 6)
+        box.addLayout(header)
+        box.addWidget(kind)
+        box.addLayout(form)
+        box.addWidget(equations)
+        for child in self.findChildren(QWidget):
+            child.installEventFilter(self)  # a click anywhere in the card selects it
+        self.selected = False
+        self.sync()
+
+    def sync(self) -> None:
+        """Show the session's values for this run (editors being typed in are kept)."""
+        run: RunConfig = self.session.runs[self.index]
+        self.swatch.setStyleSheet(f"QToolButton {{ background: {run.color}; "
+                                  "border: 1px solid #444444; border-radius: 3px; }")
+        self.label.show_value(run.label)
+        for name, edit in self.edits.items():
+            edit.show_value(fmt(run.hyper[name]))
+        for name, check in self.checks.items():
+            check.blockSignals(True)
+            check.setChecked(bool(run.hyper[name]))
+            check.blockSignals(False)
+        self._restyle(run.color)
+
+    def set_selected(self, on: bool) -> None:
+        self.selected = on
+        self._restyle(self.session.runs[self.index].color)
+
+    def _restyle(self, color: str) -> None:
+        width, background = (2, "#eef3fb") if self.selected else (1, "#ffffff")
+        self.setStyleSheet(
+            f"QFrame#runCard {{ background: {background}; border: {width}px solid "
+            f"{color if self.selected else '#c8c8c8'}; border-left: 6px solid {color}; "
+            "border-radius: 4px; }")
+
+    def _toggled(self, hyper: Hyper, check: QCheckBox, on: bool) -> None:
+        try:
+            self.session.set_hyper(self.index, hyper.name, on)
+        except ValueError as err:
+            check.setToolTip(f"{err}\n\n{_tip(hyper)}")
+            self.sync()  # back to the session's value
+        else:
+            check.setToolTip(_tip(hyper))
+
+    def _pick_color(self) -> None:
+        run = self.session.runs[self.index]
+        color = QColorDialog.getColor(QColor(run.color), self, f"Colour of {run.label}")
+        if color.isValid():
+            self.session.set_appearance(self.index, color=color.name())
+
+    def mousePressEvent(self, event: QMouseEvent | None) -> None:  # noqa: N802 - Qt API
+        self.sigClicked.emit(self.index)
+        super().mousePressEvent(event)
+
+    def eventFilter(self, obj: QObject | None, event: QEvent | None) -> bool:  # noqa: N802
+        if event is not None and event.type() == QEvent.Type.MouseButtonPress:
+            self.sigClicked.emit(self.index)
+        return False
+
+    def retire(self) -> None:
+        """Silence the editors (no focus-out commit) and delete the card later."""
+        for edit in self.findChildren(ValueEdit):
+            edit.blockSignals(True)
+        self.hide()
+        self.deleteLater()
+
+
+class OptimizerPanel(QWidget):
+    """Add, configure and remove the racing optimizers.
+
+    ``sigSelected(i)``: the user selected run ``i`` (-1: the selection was cleared because
+    its run was removed). ``selected`` is that index or None.
+    """
+
+    sigSelected = pyqtSignal(int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.selected: int | None = None
+        self.cards: list[RunCard] = []
+        self._kinds: tuple[str, ...] = ()
+        self.add_menu = QMenu(self)
+        self.add_menu.setToolTipsVisible(True)
+        for name, spec in OPTIMIZERS.items():
+            action = QAction(f"{spec.title}  ({name})", self.add_menu)
+            action.setToolTip(spec.description)
+            action.triggered.connect(lambda _c=False, n=name: session.add_run(n))
+            self.add_menu.addAction(action)
+        self.add_button = QToolButton()
+        self.add_button.setText("Add optimizer ▾")
+        self.add_button.setMenu(self.add_menu)
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_button.setStyleSheet("QToolButton::menu-indicator { image: none; }")
+        self.add_button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._list = QVBoxLayout()
+        self._list.setContentsMargins(0, 0, 0, 0)
+        self._list.addStretch(1)
+        container = QWidget()
+        container.setLayout(self._list)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area.setWidget(container)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(6, 6, 6, 6)
+        box.addWidget(self.add_button)
+        box.addWidget(self.scroll_area, 1)
+        session.sigRunsChanged.connect(self._sync)
+        self._sync()
+
+    def select(self, i: int) -> None:
+        """Highlight run ``i``'s card and emit ``sigSelected(i)``."""
+        if i != self.selected:
+            self.selected = i
+            for card in self.cards:
+                card.set_selected(card.index == i)
+        self.sigSelected.emit(i)
+
+    def remove(self, i: int) -> None:
+        """Remove run ``i``; the selection follows its run (or is cleared with it)."""
+        if self.selected is not None and self.selected >= i:
+            self.selected = None if self.selected == i else self.selected - 1
+            self.sigSelected.emit(-1 if self.selected is None else self.selected)
+        self.session.remove_run(i)
+
+    def _sync(self) -> None:
+        kinds = tuple(r.kind for r in self.session.runs)
+        if kinds != self._kinds:
+            self._rebuild(kinds)
+        for card in self.cards:
+            card.sync()
+
+    def _rebuild(self, kinds: tuple[str, ...]) -> None:
+        for card in self.cards:
+            self._list.removeWidget(card)
+            card.retire()
+        self._kinds = kinds
+        self.cards = [RunCard(self.session, i) for i in range(len(kinds))]
+        for card in self.cards:
+            self._list.insertWidget(self._list.count() - 1, card)
+            card.sigClicked.connect(self.select)
+            card.remove.clicked.connect(lambda _c=False, i=card.index: self.remove(i))
+            card.set_selected(card.index == self.selected)
+        if self.selected is not None and self.selected >= len(kinds):
+            self.selected = None
+            self.sigSelected.emit(-1)

@@ -1,0 +1,140 @@
+"""The transport bar: play/pause, single steps, the timeline scrubber and run settings.
+
+The buttons use QActions carrying the keyboard shortcuts (Space, →, ←, Home, R); the
+main window adds ``bar.actions()`` to itself so the keys work anywhere in the window.
+Wide, the bar is one row; narrow (e.g. docked at a side), its three parts stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtGui import QAction, QIcon, QKeySequence, QResizeEvent
+from PyQt6.QtWidgets import (
+    QBoxLayout,
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QSpinBox,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
+
+from gdviz.ui import style
+from gdviz.ui.session import Session
+
+WIDE = 900  # px: from this width on the bar is a single row
+Pixmap = QStyle.StandardPixmap
+
+
+class TransportBar(QWidget):
+    """Drive the session's timeline: the buttons, the scrubber and the step label."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.play_action = self._action("Play", "Space", Pixmap.SP_MediaPlay,
+                                        "Play / pause", session.toggle_play)
+        self.back_action = self._action("Step back", "Left", Pixmap.SP_MediaSeekBackward,
+                                        "One step back", session.step_back)
+        self.forward_action = self._action("Step forward", "Right", Pixmap.SP_MediaSeekForward,
+                                           "One step forward", session.step_forward)
+        self.home_action = self._action("Go to step 0", "Home", Pixmap.SP_MediaSkipBackward,
+                                        "Show step 0 (the recorded steps are kept)",
+                                        lambda: session.seek(0))
+        self.restart_action = self._action("Restart", "R", Pixmap.SP_BrowserReload,
+                                           "Restart the race from step 0", session.reset)
+        self.scrubber = QSlider(Qt.Orientation.Horizontal)
+        self.scrubber.setMinimumWidth(160)
+        self.scrubber.setToolTip("The recorded timeline: drag to show any earlier step")
+        self.scrubber.sliderPressed.connect(session.pause)
+        self.scrubber.valueChanged.connect(session.seek)
+        self.step_label = QLabel()
+        self.step_label.setFont(style.font())
+        self.step_label.setMinimumWidth(
+            self.step_label.fontMetrics().horizontalAdvance("step 0000 / 0000"))
+        self.speed = _spin_box(1, 1000, suffix=" steps/s")
+        self.speed.setToolTip("Playback speed")
+        self.speed.setValue(round(session.speed))
+        self.speed.valueChanged.connect(session.set_speed)
+        self.max_steps = _spin_box(1, 1_000_000, prefix="max ")
+        self.max_steps.setToolTip("Stop computing at this step")
+        self.max_steps.setValue(session.max_steps)
+        self.max_steps.valueChanged.connect(session.set_max_steps)
+        self.stop_on_convergence = QCheckBox("stop on convergence")
+        self.stop_on_convergence.setToolTip("A run stops once its gradient vanishes")
+        self.stop_on_convergence.setChecked(session.stop_on_convergence)
+        self.stop_on_convergence.toggled.connect(session.set_stop_on_convergence)
+        # QWidget.actions() returns these, for the window: addActions(bar.actions())
+        self.addActions([self.play_action, self.forward_action, self.back_action,
+                         self.home_action, self.restart_action])
+        self._layout()
+        session.sigStepChanged.connect(self._sync_step)
+        session.sigPlayingChanged.connect(self._sync_playing)
+        self._sync_step(session.step)
+        self._sync_playing(session.playing)
+
+    def _action(self, text: str, key: str, icon: Pixmap, tip: str,
+                slot: Callable[[], object]) -> QAction:
+        action = QAction(self._icon(icon), text, self)
+        action.setShortcut(QKeySequence(key))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip} ({QKeySequence(key).toString()})")
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _icon(self, pixmap: Pixmap) -> QIcon:
+        style_ = self.style()
+        return style_.standardIcon(pixmap) if style_ is not None else QIcon()
+
+    def _layout(self) -> None:
+        buttons = QHBoxLayout()
+        for action in (self.home_action, self.back_action, self.play_action,
+                       self.forward_action, self.restart_action):
+            button = QToolButton()
+            button.setDefaultAction(action)
+            button.setAutoRaise(True)
+            buttons.addWidget(button)
+        buttons.addWidget(self.step_label)
+        settings = QHBoxLayout()
+        settings.addWidget(self.speed)
+        settings.addWidget(self.max_steps)
+        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._box.setContentsMargins(6, 6, 6, 6)
+        self._box.addLayout(buttons)
+        self._box.addWidget(self.scrubber, 1)
+        self._box.addLayout(settings)
+        self._box.addWidget(self.stop_on_convergence)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 - Qt API
+        wide = self.width() >= WIDE
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self._box.direction() != direction:
+            self._box.setDirection(direction)
+        super().resizeEvent(event)
+
+    # ---- session -> widgets ------------------------------------------------------------
+    def _sync_step(self, step: int) -> None:
+        head = self.session.head_step
+        self.scrubber.blockSignals(True)
+        self.scrubber.setRange(0, head)
+        self.scrubber.setValue(step)
+        self.scrubber.blockSignals(False)
+        self.step_label.setText(f"step {step} / {head}")
+
+    def _sync_playing(self, playing: bool) -> None:
+        icon = Pixmap.SP_MediaPause if playing else Pixmap.SP_MediaPlay
+        self.play_action.setIcon(self._icon(icon))
+        self.play_action.setText("Pause" if playing else "Play")
+
+
+def _spin_box(lo: int, hi: int, prefix: str = "", suffix: str = "") -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(lo, hi)
+    box.setPrefix(prefix)
+    box.setSuffix(suffix)
+    box.setKeyboardTracking(False)  # typing "5000" must not apply 5, 50 and 500 first
+    return box

@@ -1,0 +1,267 @@
+"""The contour map: the landscape as a coloured image with contour lines, and the race on it.
+
+Per run it draws the trail, the current point, the negative-gradient arrow, the velocity
+arrow and an end marker (✓ converged, ✗ diverged with its step). The landscape layer is
+re-sampled at ``RES``×``RES`` over the visible box after pan/zoom, and when the landscape
+or the display options change; a step only moves the run items.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QRectF
+from PyQt6.QtWidgets import QWidget
+
+from gdviz.ui.session import Session
+from gdviz.ui.style import COLORMAP, font, qcolor, style_plot
+from gdviz.ui.views.isolines import isolines
+from gdviz.ui.views.plotview import Arrow, PlotView, clip_end, inset, pixel_size, view_box
+
+RES = 300
+LEVELS = 18  # contour lines drawn: LEVELS - 2, the extremes are dropped
+QUIVER_RES = 20
+ARROW_LONGEST = 0.12  # the longest arrow of a kind, as a fraction of the view's width
+ARROW_SHORTEST = 0.035
+IMAGE_OPACITY = 0.6  # a muted map keeps the runs' colours readable on a projector
+LOG_EPS = 1e-6  # log scaling shows log10(f − f_min + LOG_EPS·(f_max − f_min))
+
+
+def log_scaled(z: np.ndarray) -> tuple[np.ndarray, str]:
+    """``log10(z − min + ε)`` and the colour bar's label for it."""
+    lo, hi = np.nanmin(z), np.nanmax(z)
+    shifted = z - lo + LOG_EPS * max(hi - lo, 1e-300)
+    if abs(lo) <= LOG_EPS * (hi - lo):
+        label = "log₁₀ f"
+    else:
+        label = f"log₁₀(f {'+' if lo < 0 else '−'} {abs(lo):.4g})"
+    return np.log10(shifted), label
+
+
+class ContourView(PlotView):
+    """A 2-D landscape seen from above with every run's path across it.
+
+    Attributes the window and tests read: ``plot`` (the PlotItem), ``image``, ``colorbar``,
+    ``contours`` and ``quiver`` (``connect="pairs"`` curves); per run, in run order,
+    ``trails`` (PlotDataItem), ``grad_arrows`` and ``vel_arrows`` (Arrow) and ``markers``
+    (TextItem). Signals: ``sigClicked(x, y, modifiers)``, ``sigHover(x, y)``.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        plot = self.plot
+        style_plot(plot, "x", "y")
+        plot.showGrid(x=False, y=False)
+        plot.vb.setAspectLocked(True)
+        plot.vb.disableAutoRange()
+        self.image = pg.ImageItem(colorMap=pg.colormap.get(COLORMAP))
+        self.contours = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(qcolor("#000000", 90)))
+        self.quiver = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(qcolor("#333333", 110)))
+        self.minima = pg.ScatterPlotItem(symbol="star", size=18, brush="w",
+                                         pen=pg.mkPen("k", width=1.5))
+        self.starts = pg.ScatterPlotItem(symbol="o", size=15, brush=None)
+        self.points = pg.ScatterPlotItem(symbol="o", size=14, pen=pg.mkPen("#111111", width=2))
+        for z, item in enumerate((self.image, self.contours, self.quiver, self.minima,
+                                  self.starts), start=-10):
+            item.setZValue(z)
+            plot.addItem(item)
+        self.image.setOpacity(IMAGE_OPACITY)
+        self.points.setZValue(30)
+        plot.addItem(self.points)
+        self.colorbar = pg.ColorBarItem(colorMap=COLORMAP, interactive=False, width=16,
+                                        colorMapMenu=False)
+        self.colorbar.setImageItem(self.image, insert_in=plot)
+        self.colorbar.getAxis("right").setTickFont(font(9))
+        self.colorbar.bar.setOpacity(IMAGE_OPACITY)
+        self.trails: list[pg.PlotDataItem] = []
+        self.grad_arrows: list[Arrow] = []
+        self.vel_arrows: list[Arrow] = []
+        self.markers: list[pg.TextItem] = []
+        self._vectors: list[tuple[np.ndarray, np.ndarray, np.ndarray | None, str, int]] = []
+        session.sigLandscapeChanged.connect(self._on_landscape)
+        session.sigDisplayChanged.connect(self._on_display)
+        session.sigRunsChanged.connect(self._rebuild_runs)
+        session.sigTimelineReset.connect(self._draw_starts)
+        session.sigStepChanged.connect(self.draw_runs)
+        self._rebuild_runs()
+        self._on_landscape()
+        self.follow_view()
+
+    @property
+    def active(self) -> bool:
+        """True when the landscape is 2-D (else this view stays empty)."""
+        return self.session.landscape.dim == 2
+
+    def start_point(self, x: float, y: float) -> tuple[float, ...]:
+        return (x, y)
+
+    # ---- the landscape -------------------------------------------------------------------
+    def _on_landscape(self) -> None:
+        land = self.session.landscape
+        self.colorbar.setVisible(self.active)
+        if self.active:
+            (x0, x1), (y0, y1) = land.domain
+            self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+            self.minima.setData(pos=land.minima)
+        else:
+            self.minima.clear()
+        self.resample()
+        self._draw_starts()
+        self.draw_runs()
+
+    def _on_display(self) -> None:
+        self.resample()
+        self.draw_runs()
+
+    def draw_landscape(self) -> None:
+        if not self.active:
+            self.image.clear()
+            self.contours.setData([], [])
+            self.quiver.setData([], [])
+            return
+        box = view_box(self.plot.vb)
+        xs, ys, z = self.session.grid(box, RES)
+        if not np.isfinite(z).any():
+            self.image.clear()
+            self.contours.setData([], [])
+        else:
+            self._draw_image(xs, ys, z)
+        self._draw_quiver(box)
+
+    def _draw_image(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> None:
+        label = "f"
+        if self.session.display["log_contours"]:
+            z, label = log_scaled(z)
+        lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
+        hi = hi if hi > lo else lo + 1.0
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        self.image.setImage(z, autoLevels=False, levels=(lo, hi))
+        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, len(xs) * dx, len(ys) * dy))
+        self.colorbar.setLevels((lo, hi))
+        self.colorbar.getAxis("left").setLabel(label, **{"font-size": "11pt"})
+        segments = isolines(xs, ys, z, np.linspace(lo, hi, LEVELS)[1:-1])
+        self.contours.setData(segments[:, 0], segments[:, 1])
+
+    def _draw_quiver(self, box) -> None:
+        """Unit −∇f directions on a grid as short arrows (a shaft and two barbs each)."""
+        if not self.session.display["quiver"]:
+            self.quiver.setData([], [])
+            return
+        pts, d = self.session.gradient_field(box, QUIVER_RES)
+        norm = np.hypot(d[:, 0], d[:, 1])
+        keep = norm > 0
+        pts, u = pts[keep], d[keep] / norm[keep, None]
+        (x0, x1), (y0, y1) = box
+        length = 0.45 * min(x1 - x0, y1 - y0) / QUIVER_RES
+        tip = pts + length * u
+        c, s = np.cos(np.radians(25)), np.sin(np.radians(25))
+        back = -0.35 * length * u
+        left = np.stack([c * back[:, 0] - s * back[:, 1], s * back[:, 0] + c * back[:, 1]], 1)
+        right = np.stack([c * back[:, 0] + s * back[:, 1], -s * back[:, 0] + c * back[:, 1]], 1)
+        segs = np.stack([pts, tip, tip, tip + left, tip, tip + right], axis=1).reshape(-1, 2)
+        self.quiver.setData(segs[:, 0], segs[:, 1])
+
+    def _draw_starts(self) -> None:
+        if not self.active:
+            self.starts.clear()
+            return
+        spots = [{"pos": self.session.start, "pen": pg.mkPen("k", width=2.5)}]
+        spots += [{"pos": r.start, "pen": pg.mkPen(r.color, width=2.5)}
+                  for r in self.session.runs if r.start is not None]
+        self.starts.setData(spots)
+
+    # ---- the runs ------------------------------------------------------------------------
+    def _rebuild_runs(self) -> None:
+        """New items for the current runs (added, removed, recoloured or relabelled)."""
+        for item in (*self.trails, *self.markers):
+            self.plot.removeItem(item)
+        for arrow in (*self.grad_arrows, *self.vel_arrows):
+            arrow.remove(self.plot)
+        runs = self.session.runs
+        self.trails = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=2.5)) for r in runs]
+        self.grad_arrows = [Arrow(self.plot, r.color) for r in runs]
+        self.vel_arrows = [Arrow(self.plot, r.color, dashed=True) for r in runs]
+        self.markers = [pg.TextItem(color=r.color, fill=qcolor("#ffffff", 200)) for r in runs]
+        for trail in self.trails:
+            trail.setZValue(5)
+            self.plot.addItem(trail)
+        for marker in self.markers:
+            marker.setFont(font(13, bold=True))
+            marker.setZValue(40)
+            self.plot.addItem(marker)
+        self._draw_starts()
+        self.draw_runs()
+
+    def _consistent(self) -> bool:
+        t = self.session.timeline
+        return self.active and t is not None and t.runs == len(self.session.runs) == len(
+            self.trails)
+
+    def draw_runs(self) -> None:
+        """Trails, points and cached arrow vectors at the session's cursor."""
+        s, show = self.session, self.session.display
+        if not self._consistent():
+            self._vectors = []
+            self.points.clear()
+            for trail in self.trails:
+                trail.setData([], [])
+            self.relayout()
+            return
+        frame = s.frame()
+        for i, trail in enumerate(self.trails):
+            xy = s.trail(i)
+            trail.setData(xy[:, 0], xy[:, 1])
+            trail.setVisible(show["trails"])
+        self.points.setData(pos=np.array([f.params[0] for f in frame]),
+                            brush=[pg.mkBrush(r.color) for r in s.runs])
+        self._vectors = [
+            (f.params[0], -f.grad[0], s.velocity(i) if show["velocity"] else None,
+             str(f.status[0]), int(f.stopped_at[0]))
+            for i, f in enumerate(frame)
+        ]
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Arrows scaled to the view and clipped to it; markers kept inside it."""
+        px = pixel_size(self.plot.vb)
+        lo, hi = inset(self.plot.vb)
+        width_px = self.plot.vb.width() or 600.0
+        show = self.session.display
+        running = [v[3] == "running" for v in self._vectors]
+        for slot, arrows, on in ((1, self.grad_arrows, show["gradient"]),
+                                 (2, self.vel_arrows, show["velocity"])):
+            vecs = [v[slot] if run and on else None for v, run in zip(self._vectors, running)]
+            self._place_arrows(arrows, vecs, px, width_px, lo, hi)
+        for i, marker in enumerate(self.markers):
+            text = ""
+            if show["markers"] and i < len(self._vectors):
+                p, _, _, status, stopped = self._vectors[i]
+                text = {"converged": "✓", "diverged": f"✗ {stopped}"}.get(status, "")
+                at = np.clip(p, lo, hi)
+                right, top = at > (lo + hi) / 2  # keep the text on the inner side
+                marker.setAnchor((1.0 if right else 0.0, 0.0 if top else 1.0))
+                marker.setPos(*at)
+            marker.setText(text)
+            marker.setVisible(bool(text))
+
+    def _place_arrows(self, arrows: list[Arrow], vecs: list[np.ndarray | None],
+                      px: tuple[float, float], width_px: float, lo: np.ndarray,
+                      hi: np.ndarray) -> None:
+        """Scale in screen pixels: the longest to ``ARROW_LONGEST`` of the width, none
+        shorter than ``ARROW_SHORTEST``; then clip each to the view."""
+        scale = np.array(px)
+        pix = [None if v is None or not np.all(np.isfinite(v)) else v / scale for v in vecs]
+        norms = [float(np.hypot(*u)) if u is not None else 0.0 for u in pix]
+        longest = max(norms, default=0.0)
+        for i, arrow in enumerate(arrows):
+            n = norms[i] if i < len(norms) else 0.0
+            p = self._vectors[i][0] if n > 0 else None
+            if p is None or np.any(p < lo) or np.any(p > hi):
+                arrow.hide()
+                continue
+            length = max(ARROW_LONGEST * n / longest, ARROW_SHORTEST) * width_px
+            q = clip_end(p, p + pix[i] * (length / n) * scale, lo, hi)
+            if np.allclose(q, p):
+                arrow.hide()
+            else:
+                arrow.set(p, q, px)

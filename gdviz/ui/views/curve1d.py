@@ -1,0 +1,190 @@
+"""The 1-D picture: the curve f(x), each run's point on it, the tangent there with its
+slope, and the step the run is about to take."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtWidgets import QWidget
+
+from gdviz.ui.session import Session
+from gdviz.ui.style import font, qcolor, style_plot
+from gdviz.ui.views.plotview import Arrow, PlotView, clip_end, inset, pixel_size, view_box
+
+RES = 800
+TANGENT_HALF = 0.09  # half the tangent segment, as a fraction of the view's width on screen
+MIN_STEP_PX = 2.0  # a next step shorter than this on screen gets no arrow
+STEP_DROP_PX = 16  # the step arrow runs this far below the point, clear of it and the curve
+LABEL_PX = 20  # vertical room of one slope label on screen
+
+
+class CurveView(PlotView):
+    """A 1-D landscape with every run on it; empty for 2-D landscapes.
+
+    Items the window and tests read: ``plot`` (the PlotItem), ``curve``, ``minima``,
+    ``points``; per run, in run order, ``tangents`` (PlotDataItem, two points),
+    ``slope_labels`` (TextItem), ``step_arrows`` (Arrow from the point's x to the next
+    x, horizontal, just below the point) and ``trails`` (faded dots at the visited points). Signals:
+    ``sigClicked(x, y, modifiers)`` (a click sets the start x), ``sigHover(x, y)``.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(session, parent)
+        style_plot(self.plot, "x", "f(x)")
+        self.plot.vb.disableAutoRange()
+        self.curve = pg.PlotDataItem(pen=pg.mkPen("#333333", width=2.5))
+        self.minima = pg.ScatterPlotItem(symbol="star", size=18, brush="w",
+                                         pen=pg.mkPen("k", width=1.5))
+        self.start_marker = pg.ScatterPlotItem(symbol="o", size=15, brush=None,
+                                        pen=pg.mkPen("k", width=2.5))
+        self.points = pg.ScatterPlotItem(symbol="o", size=14, pen=pg.mkPen("#111111", width=2))
+        for z, item in ((0, self.curve), (8, self.minima), (9, self.start_marker), (30, self.points)):
+            item.setZValue(z)
+            self.plot.addItem(item)
+        self.tangents: list[pg.PlotDataItem] = []
+        self.slope_labels: list[pg.TextItem] = []
+        self.step_arrows: list[Arrow] = []
+        self.trails: list[pg.PlotDataItem] = []
+        self._state: list[tuple[float, float, float, float | None]] = []  # x, f, slope, next x
+        session.sigLandscapeChanged.connect(self._on_landscape)
+        session.sigRunsChanged.connect(self._rebuild_runs)
+        session.sigTimelineReset.connect(self._draw_start)
+        session.sigStepChanged.connect(self.draw_runs)
+        session.sigDisplayChanged.connect(self.draw_runs)
+        self._rebuild_runs()
+        self._on_landscape()
+        self.follow_view()
+
+    @property
+    def active(self) -> bool:
+        """True when the landscape is 1-D (else this view stays empty)."""
+        return self.session.landscape.dim == 1
+
+    def start_point(self, x: float, y: float) -> tuple[float, ...]:
+        return (x,)
+
+    def _on_curve(self, xs: np.ndarray) -> np.ndarray:
+        """f at the given x, asked of the session one point at a time (few points)."""
+        return np.array([self.session.curve(((x, x),), 1)[1][0] for x in xs])
+
+    # ---- the landscape -------------------------------------------------------------------
+    def _on_landscape(self) -> None:
+        land = self.session.landscape
+        if self.active:
+            (x0, x1), = land.domain
+            _, f = self.session.curve(land.domain, RES)
+            f = f[np.isfinite(f)]
+            y0, y1 = (float(f.min()), float(f.max())) if f.size else (0.0, 1.0)
+            self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1 if y1 > y0 else y0 + 1),
+                                  padding=0.06)
+            xm = land.minima[:, 0]
+            self.minima.setData(xm, self._on_curve(xm))
+        else:
+            self.minima.clear()
+        self.resample()
+        self._draw_start()
+        self.draw_runs()
+
+    def draw_landscape(self) -> None:
+        if not self.active:
+            self.curve.setData([], [])
+            return
+        (x0, x1), _ = view_box(self.plot.vb)
+        xs, f = self.session.curve(((x0, x1),), RES)
+        self.curve.setData(xs, np.where(np.isfinite(f), f, np.nan), connect="finite")
+
+    def _draw_start(self) -> None:
+        if not self.active:
+            self.start_marker.clear()
+            return
+        x = np.array([self.session.start[0]])
+        self.start_marker.setData(x, self._on_curve(x))
+
+    # ---- the runs ------------------------------------------------------------------------
+    def _rebuild_runs(self) -> None:
+        for item in (*self.tangents, *self.slope_labels, *self.trails):
+            self.plot.removeItem(item)
+        for arrow in self.step_arrows:
+            arrow.remove(self.plot)
+        runs = self.session.runs
+        self.tangents = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=2.5)) for r in runs]
+        self.slope_labels = [pg.TextItem(color=r.color, fill=qcolor("#ffffff", 200),
+                                         anchor=(0, 0.5)) for r in runs]
+        self.step_arrows = [Arrow(self.plot, r.color, z=25) for r in runs]
+        self.trails = [pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolPen=None,
+                                       symbolBrush=qcolor(r.color, 120)) for r in runs]
+        for z, items in ((5, self.trails), (20, self.tangents), (40, self.slope_labels)):
+            for item in items:
+                item.setZValue(z)
+                self.plot.addItem(item)
+        for label in self.slope_labels:
+            label.setFont(font(11, bold=True))
+        self.draw_runs()
+
+    def _consistent(self) -> bool:
+        t = self.session.timeline
+        return self.active and t is not None and t.runs == len(self.session.runs) == len(
+            self.tangents)
+
+    def draw_runs(self) -> None:
+        """Points, visited dots and the cached tangent/step data at the cursor."""
+        s = self.session
+        if not self._consistent():
+            self._state = []
+            self.points.clear()
+            for trail in self.trails:
+                trail.setData([], [])
+            self.relayout()
+            return
+        frame = s.frame()
+        for i, trail in enumerate(self.trails):
+            xs = s.trail(i)[:, 0]
+            trail.setData(xs, s.history(i)[1][:len(xs)])
+            trail.setVisible(s.display["trails"])
+        self._state = [
+            (float(f.params[0, 0]), float(f.loss[0]), float(f.grad[0, 0]),
+             float(s.next_point(i)[0]) if f.status[0] == "running" else None)
+            for i, f in enumerate(frame)
+        ]
+        self.points.setData([st[0] for st in self._state], [st[1] for st in self._state],
+                            brush=[pg.mkBrush(r.color) for r in s.runs])
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Tangents of a fixed screen length, slope labels and step arrows for the view."""
+        vb = self.plot.vb
+        px = pixel_size(vb)
+        half_px = TANGENT_HALF * (vb.width() or 600.0)
+        lo, hi = inset(vb)
+        ends = {}  # run -> the tangent's right end, where its label goes
+        for i, (tangent, arrow) in enumerate(zip(self.tangents, self.step_arrows, strict=True)):
+            if i >= len(self._state) or not np.isfinite(self._state[i][:3]).all():
+                tangent.setData([], [])
+                arrow.hide()
+                continue
+            x, f, slope, nxt = self._state[i]
+            dx = half_px / np.hypot(1 / px[0], slope / px[1])
+            tangent.setData([x - dx, x + dx], [f - slope * dx, f + slope * dx])
+            ends[i] = (x + dx, f + slope * dx, slope)
+            p = np.array([x, f - STEP_DROP_PX * px[1]])
+            inside = bool(np.all(p >= lo) and np.all(p <= hi))
+            if nxt is None or not inside or abs(nxt - x) < MIN_STEP_PX * px[0]:
+                arrow.hide()
+            else:
+                arrow.set(p, clip_end(p, np.array([nxt, p[1]]), lo, hi), px)
+        self._place_labels(ends, px)
+
+    def _place_labels(self, ends: dict[int, tuple[float, float, float]],
+                      px: tuple[float, float]) -> None:
+        """"slope = …" right of each tangent, pushed apart vertically so none overlap."""
+        gap = LABEL_PX * px[1]
+        below = np.inf
+        for i in sorted(ends, key=lambda k: -ends[k][1]):  # top to bottom
+            x, y, slope = ends[i]
+            y = min(y, below - gap)
+            below = y
+            label = self.slope_labels[i]
+            label.setText(f"slope = {slope:.3g}")
+            label.setPos(x + 6 * px[0], y)
+        for i, label in enumerate(self.slope_labels):
+            label.setVisible(i in ends)

@@ -1,0 +1,178 @@
+"""What the contour map and the 1-D curve share: a plot that sets start points on click,
+reports the hovered point, redraws its landscape after pan/zoom, and draws arrows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
+from PyQt6.QtWidgets import QVBoxLayout, QWidget
+
+from gdviz.ui.session import Session
+from gdviz.ui.style import qcolor
+
+RESAMPLE_DELAY_MS = 80
+HEAD_PX = 16  # arrow heads' length on screen (shorter on arrows shorter than 23 px)
+MARGIN = 0.01  # arrows and markers stay this fraction of the view inside its edges
+
+
+def view_box(vb: pg.ViewBox) -> tuple[tuple[float, float], tuple[float, float]]:
+    """The visible ((x0, x1), (y0, y1)) of a view box."""
+    (x0, x1), (y0, y1) = vb.viewRange()
+    return (float(x0), float(x1)), (float(y0), float(y1))
+
+
+def pixel_size(vb: pg.ViewBox) -> tuple[float, float]:
+    """Data units per screen pixel along x and y (1, 1 before the first layout)."""
+    (x0, x1), (y0, y1) = view_box(vb)
+    w, h = vb.width(), vb.height()
+    return ((x1 - x0) / w if w > 0 else 1.0), ((y1 - y0) / h if h > 0 else 1.0)
+
+
+def inset(vb: pg.ViewBox) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper corners (2,) of the visible box shrunk by ``MARGIN`` on each side."""
+    (x0, x1), (y0, y1) = view_box(vb)
+    lo, hi = np.array([x0, y0]), np.array([x1, y1])
+    pad = MARGIN * (hi - lo)
+    return lo + pad, hi - pad
+
+
+def clip_end(p: np.ndarray, q: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The point of segment p→q farthest along it that stays in the box [lo, hi] (p inside)."""
+    d = q - p
+    t = 1.0
+    for k in range(len(p)):
+        if d[k] > 0:
+            t = min(t, (hi[k] - p[k]) / d[k])
+        elif d[k] < 0:
+            t = min(t, (lo[k] - p[k]) / d[k])
+    return p + max(t, 0.0) * d
+
+
+class Arrow:
+    """A line with a head of fixed screen size; ``start``/``end`` are the drawn points."""
+
+    def __init__(self, plot: pg.PlotItem, color: str, dashed: bool = False, z: float = 20):
+        style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
+        alpha = 170 if dashed else 255
+        self.line = pg.PlotDataItem(pen=pg.mkPen(qcolor(color, alpha), width=2.5, style=style))
+        self.head = pg.ArrowItem(headLen=HEAD_PX, tipAngle=34, tailLen=0, pen=None,
+                                 brush=qcolor(color, alpha))
+        self.start: np.ndarray | None = None
+        self.end: np.ndarray | None = None
+        for item in (self.line, self.head):
+            item.setZValue(z)
+            plot.addItem(item)
+        self.hide()
+
+    def set(self, p: np.ndarray, q: np.ndarray, px: tuple[float, float]) -> None:
+        """Draw from ``p`` to ``q`` (data coordinates); ``px`` is the pixel size."""
+        self.start, self.end = p, q
+        self.line.setData([p[0], q[0]], [p[1], q[1]])
+        sx, sy = (q[0] - p[0]) / px[0], -(q[1] - p[1]) / px[1]  # screen y points down
+        self.head.setStyle(angle=float(np.degrees(np.arctan2(-sy, -sx))),
+                           headLen=min(HEAD_PX, 0.7 * float(np.hypot(sx, sy))))
+        self.head.setPos(float(q[0]), float(q[1]))
+        self.line.show()
+        self.head.show()
+
+    def hide(self) -> None:
+        self.start = self.end = None
+        self.line.hide()
+        self.head.hide()
+
+    def remove(self, plot: pg.PlotItem) -> None:
+        plot.removeItem(self.line)
+        plot.removeItem(self.head)
+
+    @property
+    def visible(self) -> bool:
+        return self.line.isVisible()
+
+
+class PlotView(QWidget):
+    """A plot bound to a Session: clicks set start points, pan/zoom asks for a resample.
+
+    ``selected_run`` (int or None, default None) is the run a Shift+click moves: the main
+    window sets it from the optimizer panel's selection. A plain click, or a Shift+click
+    with nothing selected, moves the shared start.
+    """
+
+    sigClicked = pyqtSignal(float, float, object)  # x, y, Qt.KeyboardModifier
+    sigHover = pyqtSignal(float, float)  # data coordinates under the mouse
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.selected_run: int | None = None
+        self.widget = pg.PlotWidget()
+        self.plot: pg.PlotItem = self.widget.getPlotItem()
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.widget)
+        self._sampled: object = None  # the view box last sampled
+        self._resample_timer = QTimer(self)
+        self._resample_timer.setSingleShot(True)
+        self._resample_timer.setInterval(RESAMPLE_DELAY_MS)
+        self._resample_timer.timeout.connect(self._resample_if_moved)
+        scene = self.plot.scene()
+        scene.sigMouseClicked.connect(self._on_scene_click)
+        scene.sigMouseMoved.connect(self._on_scene_move)
+        self.sigClicked.connect(self._set_start)
+
+    # ---- mouse ---------------------------------------------------------------------------
+    def _data_point(self, scene_pos: QPointF) -> QPointF | None:
+        vb = self.plot.vb
+        if not vb.sceneBoundingRect().contains(scene_pos):
+            return None
+        return vb.mapSceneToView(scene_pos)
+
+    def _on_scene_click(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton or ev.double():
+            return
+        p = self._data_point(ev.scenePos())
+        if p is not None:
+            self.sigClicked.emit(p.x(), p.y(), ev.modifiers())
+
+    def _on_scene_move(self, pos: QPointF) -> None:
+        p = self._data_point(pos)
+        if p is not None:
+            self.sigHover.emit(p.x(), p.y())
+
+    def _set_start(self, x: float, y: float, modifiers: object) -> None:
+        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+        run = self.selected_run if shift else None
+        if run is not None and not 0 <= run < len(self.session.runs):
+            run = None
+        self.session.set_start(self.start_point(x, y), run=run)
+
+    def start_point(self, x: float, y: float) -> tuple[float, ...]:
+        """The start a click at data point (x, y) asks for."""
+        raise NotImplementedError
+
+    # ---- pan / zoom ----------------------------------------------------------------------
+    def follow_view(self) -> None:
+        """Start reacting to pan/zoom; subclasses call it once their items exist."""
+        self.plot.vb.sigRangeChanged.connect(self._on_range_changed)
+
+    def _on_range_changed(self) -> None:
+        self.relayout()
+        self._resample_timer.start()
+
+    def _resample_if_moved(self) -> None:
+        if view_box(self.plot.vb) != self._sampled:
+            self.resample()
+
+    def resample(self) -> None:
+        """Sample the landscape over the visible box and redraw it."""
+        self._sampled = view_box(self.plot.vb)
+        self.draw_landscape()
+
+    def draw_landscape(self) -> None:
+        raise NotImplementedError
+
+    def relayout(self) -> None:
+        """Redraw what depends on the view's size (arrows, labels) from cached data."""
+        raise NotImplementedError

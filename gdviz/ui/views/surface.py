@@ -1,0 +1,264 @@
+"""The 3-D view: the landscape as a shaded surface with every run's trail drawn on it.
+
+The domain maps to a ``SIDE × SIDE`` square around the origin and a loss value to a height
+in ``[0, HEIGHT]`` by one ``SurfaceScale``, fitted to the grid whenever the landscape (or
+its log flag) changes. The surface vertices and the trail points both go through
+``SurfaceScale.positions``; a trail point's height comes from its *recorded* loss, lifted
+by ``LIFT`` so the trail is never hidden by the surface. Per step only the trail lines and
+the current points get new data.
+
+Never ``show()`` this widget on the offscreen platform: OpenGL needs an X server.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+import pyqtgraph as pg
+import pyqtgraph.opengl as gl
+from OpenGL import GL
+from PyQt6.QtCore import QCoreApplication, Qt
+from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gdviz.core.probe import Box
+from gdviz.ui import style
+from gdviz.ui.session import Session
+
+Array = npt.NDArray[np.float64]
+
+SIDE = 10.0  # GL units spanned by the domain in x and in y
+HEIGHT = 5.0  # GL height of the clip level; the grid's lowest value sits at z = 0
+RES = 120  # grid points per side
+CLIP_PERCENTILE = 98.0  # values above this percentile of the grid are drawn flat at the top
+LOG_DECADES = 2.0  # a log-scaled surface shows this many decades below the clip level
+LIFT = 0.015 * HEIGHT  # trails float this far above the surface
+FAR = 50 * SIDE  # a diverged point is drawn at most this far out (float32-safe for GL)
+LINE_PX = 2.5
+POINT_PX = 11
+GHOST_ALPHA = 90  # a trail's parts hidden behind a hill show through this faintly (0-255)
+HINT = "drag to rotate, wheel to zoom, middle-drag to pan"
+
+# pyqtgraph's GL items keep one shader program for all widgets, valid only if every GL
+# context shares one group (pyqtgraph#1822, #3455): a second SurfaceView, a floated dock or
+# a test's new view fail otherwise. Qt takes this only before the QApplication exists.
+if QCoreApplication.instance() is None:
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+# Drawn over everything (no depth test), alpha-blended: trail ghosts and the current points.
+_ON_TOP = {GL.GL_DEPTH_TEST: False, GL.GL_BLEND: True, GL.GL_CULL_FACE: False,
+           "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA)}
+
+# Lambert shading with a strong ambient term, two-sided, so colours stay close to the
+# colormap's (the contour view's) instead of going dark on faces turned from the light.
+_SOFT_SHADER = gl.shaders.ShaderProgram("gdviz_soft", [
+    gl.shaders.VertexShader("""
+        uniform mat4 u_mvp;
+        uniform mat3 u_normal;
+        attribute vec4 a_position;
+        attribute vec3 a_normal;
+        attribute vec4 a_color;
+        varying vec4 v_color;
+        varying vec3 v_normal;
+        void main() {
+            v_normal = normalize(u_normal * a_normal);
+            v_color = a_color;
+            gl_Position = u_mvp * a_position;
+        }
+    """),
+    gl.shaders.FragmentShader("""
+        #ifdef GL_ES
+        precision mediump float;
+        #endif
+        varying vec4 v_color;
+        varying vec3 v_normal;
+        void main() {
+            float p = abs(dot(normalize(v_normal), normalize(vec3(0.4, -0.4, 1.0))));
+            gl_FragColor = vec4(v_color.rgb * (0.62 + 0.42 * p), v_color.a);
+        }
+    """),
+])
+
+
+@dataclass(frozen=True)
+class SurfaceScale:
+    """Landscape coordinates → GL coordinates, fitted to one grid of loss values.
+
+    x and y map linearly from ``box`` onto ``[-SIDE/2, SIDE/2]``. A loss ``f`` maps to
+    ``z = HEIGHT · clip((g(f) − g_lo) / (g_hi − g_lo), 0, 1)`` with
+    ``g(f) = log10(max(f − fmin, 0) + eps)`` when ``log``, else ``g(f) = f``; ``g_lo`` is g
+    of the grid's minimum, ``g_hi`` g of its ``CLIP_PERCENTILE``-th percentile. NaN (a
+    value that overflowed) is drawn at the top.
+    """
+
+    box: Box
+    log: bool
+    fmin: float
+    eps: float
+    g_lo: float
+    g_hi: float
+
+    @classmethod
+    def fit(cls, box: Box, Z: Array, log: bool) -> SurfaceScale:
+        """The scale for grid values ``Z`` (any shape, NaN allowed) over ``box``."""
+        finite = Z[np.isfinite(Z)]
+        fmin = float(finite.min()) if finite.size else 0.0
+        top = float(np.percentile(finite, CLIP_PERCENTILE)) if finite.size else 1.0
+        if not top > fmin:  # a flat landscape
+            top = fmin + 1.0
+        eps = (top - fmin) * 10.0 ** -LOG_DECADES
+        scale = cls(box, log, fmin, eps, 0.0, 1.0)
+        return replace(scale, g_lo=float(scale.g(np.array(fmin))),
+                       g_hi=float(scale.g(np.array(top))))
+
+    def g(self, f: Array) -> Array:
+        """The monotone value transform (before normalising)."""
+        f = np.asarray(f, dtype=np.float64)
+        if not self.log:
+            return f
+        with np.errstate(invalid="ignore"):
+            return np.log10(np.maximum(f - self.fmin, 0.0) + self.eps)
+
+    def z(self, f: Array) -> Array:
+        """GL heights of loss values ``f`` (any shape), in ``[0, HEIGHT]``."""
+        with np.errstate(invalid="ignore"):
+            u = (self.g(f) - self.g_lo) / (self.g_hi - self.g_lo)
+        return HEIGHT * np.clip(np.nan_to_num(u, nan=1.0), 0.0, 1.0)
+
+    def xy(self, points: Array) -> Array:
+        """GL x, y of landscape points ``(n, 2)``: ``(n, 2)``; points outside the domain
+        are drawn outside the square (up to ``FAR``)."""
+        lo = np.array([b[0] for b in self.box])
+        hi = np.array([b[1] for b in self.box])
+        xy: Array = (np.asarray(points, dtype=np.float64) - lo) / (hi - lo) * SIDE - SIDE / 2
+        return np.clip(xy, -FAR, FAR)
+
+    def positions(self, points: Array, f: Array, lift: float = 0.0) -> Array:
+        """GL vertices ``(n, 3)`` of points ``(n, 2)`` with losses ``(n,)``, raised by lift."""
+        return np.column_stack([self.xy(points), self.z(f) + lift])
+
+
+class SurfaceView(QWidget):
+    """The landscape as a rotatable shaded surface, with each run's trail and point.
+
+    Public: ``gl`` (the GLViewWidget), ``scale`` (the SurfaceScale both the surface and the
+    trails go through, None for a 1-D landscape),
+    ``surface`` (GLSurfacePlotItem), ``surface_grid`` (GL ``x (res,)``, ``y (res,)``,
+    ``z (res, res)`` with z[j, i] over x[j], y[i]), ``lines`` (one GLLinePlotItem per run),
+    ``ghosts`` (the same trails, faint and never occluded), ``points`` (GLScatterPlotItem
+    of the current points, in run order, never occluded).
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.scale: SurfaceScale | None = None
+        self.surface_grid: tuple[Array, Array, Array] | None = None
+        self._cmap = pg.colormap.get(style.COLORMAP)
+
+        self.caption = QLabel(self)
+        self.caption.setFont(style.font(style.FONT_PT, bold=True))
+        self.caption.setToolTip(HINT)
+        self.gl = gl.GLViewWidget(self)
+        fmt = self.gl.format()
+        fmt.setDepthBufferSize(24)  # without it hidden faces show through
+        fmt.setSamples(4)  # multisampling: smooth silhouettes and trails
+        self.gl.setFormat(fmt)
+        self.gl.setBackgroundColor("w")
+        self.gl.setToolTip(HINT)
+        self.gl.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys step the race, not the camera
+        self.gl.setCameraPosition(pos=pg.Vector(0, 0, 0.4 * HEIGHT), distance=1.85 * SIDE,
+                                  elevation=30, azimuth=-60)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(2)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.gl, stretch=1)
+
+        self.surface = gl.GLSurfacePlotItem(shader=_SOFT_SHADER, smooth=True, glOptions="opaque")
+        self.surface.setVisible(False)
+        self.gl.addItem(self.surface)
+        self.lines: list[gl.GLLinePlotItem] = []
+        self.ghosts: list[gl.GLLinePlotItem] = []
+        self.points = gl.GLScatterPlotItem(size=POINT_PX, pxMode=True, glOptions=_ON_TOP)
+        self.points.setDepthValue(3)
+        self.points.setVisible(False)
+        self.gl.addItem(self.points)
+
+        session.sigLandscapeChanged.connect(self._on_landscape)
+        session.sigDisplayChanged.connect(self._on_display)
+        session.sigRunsChanged.connect(self._on_runs)
+        session.sigStepChanged.connect(self._update_trails)
+        self._on_landscape()
+        self._on_runs()
+
+    # ---- the surface: only when the landscape or its log flag changes -------------------
+    def _on_landscape(self) -> None:
+        land = self.session.landscape
+        self.caption.setText(f"{land.title} — 3-D")
+        self._draw_surface()
+        self._hide_trails()  # the timeline restarts next; sigStepChanged redraws them
+
+    def _on_display(self) -> None:
+        log = self.session.display["log_contours"]
+        if self.scale is not None and self.scale.log != log:
+            self._draw_surface()
+        self._update_trails()
+
+    def _draw_surface(self) -> None:
+        land = self.session.landscape
+        if land.dim != 2:
+            self.scale, self.surface_grid = None, None
+            self.surface.setVisible(False)
+            return
+        xs, ys, Z = self.session.grid(land.domain, RES)
+        self.scale = SurfaceScale.fit(land.domain, Z, self.session.display["log_contours"])
+        gx, gy = self.scale.xy(np.column_stack([xs, ys])).T
+        gz = self.scale.z(Z.T)  # GLSurfacePlotItem wants z[j, i] over x[j], y[i]
+        colors = self._cmap.map(gz.ravel() / HEIGHT, mode="float").reshape(*gz.shape, 4)
+        self.surface_grid = (gx, gy, gz)
+        self.surface.setData(x=gx, y=gy, z=gz, colors=colors)
+        self.surface.setVisible(True)
+
+    # ---- the trails: setData per step --------------------------------------------------
+    def _on_runs(self) -> None:
+        for line in self.lines + self.ghosts:
+            self.gl.removeItem(line)
+        self.lines = [self._line(run.color, 255, "translucent", 2) for run in self.session.runs]
+        self.ghosts = [self._line(run.color, GHOST_ALPHA, _ON_TOP, 1) for run in self.session.runs]
+        self._update_trails()
+
+    def _line(self, color: str, alpha: int, options: str | dict[object, object],
+              depth: int) -> gl.GLLinePlotItem:
+        """A trail item in the run's colour, drawn after the surface and in depth order."""
+        line = gl.GLLinePlotItem(color=style.qcolor(color, alpha), width=LINE_PX,
+                                 antialias=True, mode="line_strip", glOptions=options)
+        line.setDepthValue(depth)
+        line.setVisible(False)
+        self.gl.addItem(line)
+        return line
+
+    def _hide_trails(self) -> None:
+        for line in self.lines + self.ghosts:
+            line.setVisible(False)
+        self.points.setVisible(False)
+
+    def _update_trails(self, _step: int = 0) -> None:
+        s, scale = self.session, self.scale
+        if scale is None or s.timeline is None:
+            self._hide_trails()
+            return
+        heads, colors = [], []
+        show = s.display["trails"]
+        for i, run in enumerate(s.runs):
+            trail = s.trail(i)
+            loss = s.history(i)[1][: len(trail)]
+            pos = scale.positions(trail, loss, LIFT)
+            for line in (self.lines[i], self.ghosts[i]):
+                line.setData(pos=pos)
+                line.setVisible(show and len(pos) > 1)
+            heads.append(pos[-1])
+            colors.append(style.qcolor(run.color).getRgbF())
+        self.points.setData(pos=np.array(heads), color=np.array(colors))
+        self.points.setVisible(True)

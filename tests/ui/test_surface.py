@@ -1,0 +1,142 @@
+"""The 3-D surface view: it renders, and the trails lie on the surface (needs X / Xvfb)."""
+
+import numpy as np
+import pytest
+from PyQt6.QtGui import QImage
+
+from gdviz.ui.views.surface import HEIGHT, LIFT, SurfaceScale, SurfaceView
+from tests.conftest import requires_gl
+
+pytestmark = requires_gl
+
+
+@pytest.fixture
+def view(session, qtbot) -> SurfaceView:
+    """The rosenbrock race's surface view, shown (GL draws only once shown)."""
+    v = SurfaceView(session)
+    qtbot.addWidget(v)
+    v.resize(800, 600)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def bilinear(grid, xy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The surface height at GL points ``xy (n, 2)`` inside the square, interpolated from
+    the grid's four nearest vertices, and a bound on that interpolation's error: half the
+    largest second difference of the grid around the point (h²·|z''|/2, four times the
+    textbook h²·|z''|/8 bound for bilinear interpolation)."""
+    gx, gy, gz = grid
+    j = np.clip(np.searchsorted(gx, xy[:, 0]) - 1, 0, len(gx) - 2)
+    i = np.clip(np.searchsorted(gy, xy[:, 1]) - 1, 0, len(gy) - 2)
+    tx = (xy[:, 0] - gx[j]) / (gx[j + 1] - gx[j])
+    ty = (xy[:, 1] - gy[i]) / (gy[i + 1] - gy[i])
+    z = ((1 - tx) * (1 - ty) * gz[j, i] + tx * (1 - ty) * gz[j + 1, i]
+         + (1 - tx) * ty * gz[j, i + 1] + tx * ty * gz[j + 1, i + 1])
+    d2 = np.zeros_like(gz)
+    d2[1:-1, :] += np.abs(gz[2:, :] - 2 * gz[1:-1, :] + gz[:-2, :])
+    d2[:, 1:-1] += np.abs(gz[:, 2:] - 2 * gz[:, 1:-1] + gz[:, :-2])
+    d2[:-1, :-1] += np.abs(gz[1:, 1:] - gz[1:, :-1] - gz[:-1, 1:] + gz[:-1, :-1])
+    bound = np.array([d2[max(a - 1, 0):a + 3, max(b - 1, 0):b + 3].max() / 2
+                      for a, b in zip(j, i, strict=True)])
+    return z, bound
+
+
+def assert_trails_on_surface(view: SurfaceView, session) -> None:
+    for k, line in enumerate(view.lines):
+        trail = session.trail(k)
+        pos = line.pos
+        assert pos.shape == (len(trail), 3)
+        np.testing.assert_allclose(pos[:, :2], view.scale.xy(trail), atol=1e-5)
+        loss = session.history(k)[1][: len(trail)]  # recorded, not recomputed by the view
+        np.testing.assert_allclose(pos[:, 2], view.scale.z(loss) + LIFT, atol=1e-5)
+        inside = np.all(np.abs(pos[:, :2]) <= 5.0, axis=1)
+        z, bound = bilinear(view.surface_grid, pos[inside, :2].astype(np.float64))
+        err = np.abs(pos[inside, 2] - LIFT - z)
+        np.testing.assert_array_less(err, bound + 1e-4)
+        np.testing.assert_allclose(view.points.pos[k], pos[-1])
+
+
+def as_array(image: QImage) -> np.ndarray:
+    image = image.convertToFormat(QImage.Format.Format_RGB888)
+    h, w, stride = image.height(), image.width(), image.bytesPerLine()
+    return np.frombuffer(image.bits().asstring(h * stride), np.uint8).reshape(h, stride)[
+        :, : 3 * w].reshape(h, w, 3)
+
+
+def test_trails_lie_on_the_surface_and_render(view, session, qtbot):
+    session.step_forward(50)
+    qtbot.wait(50)
+    assert session.step == 50
+    assert_trails_on_surface(view, session)
+
+    rgb = as_array(view.gl.grabFramebuffer()).astype(int)
+    drawn = np.any(rgb < 245, axis=2)
+    assert drawn.mean() > 0.15  # the surface fills a good part of the view
+    assert len(np.unique(rgb[drawn].reshape(-1, 3), axis=0)) > 200  # shaded, coloured
+    for run in session.runs:  # each run's trail or point is visible, in its colour
+        color = np.array([int(run.color[p:p + 2], 16) for p in (1, 3, 5)])
+        assert np.any(np.abs(rgb - color).max(axis=2) < 40), run.label
+
+
+def test_surface_and_trails_share_one_transform(view, session):
+    """Grid vertices put through the trails' path land exactly on the surface's vertices."""
+    land = session.landscape
+    xs, ys, Z = session.grid(land.domain, len(view.surface_grid[0]))
+    pts = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+    p = view.scale.positions(pts, Z.ravel())
+    gx, gy, gz = view.surface_grid
+    np.testing.assert_allclose(p[:, 0], np.tile(gx, len(ys)))
+    np.testing.assert_allclose(p[:, 1], np.repeat(gy, len(xs)))
+    np.testing.assert_allclose(p[:, 2], gz.T.ravel())
+
+
+def test_log_scaled_rosenbrock_stays_finite_and_bounded(view, session, qtbot):
+    assert session.display["log_contours"] and view.scale.log
+    session.step_forward(80)
+    gz = view.surface_grid[2]
+    assert np.all(np.isfinite(gz)) and gz.min() == 0.0 and gz.max() == HEIGHT
+    assert np.percentile(gz, 50) > 0.2 * HEIGHT  # not flattened by the corner spikes
+    for line in view.lines:
+        assert np.all(np.isfinite(line.pos)) and np.all(line.pos[:, 2] <= HEIGHT + LIFT)
+
+    session.set_display("log_contours", False)
+    assert not view.scale.log
+    assert_trails_on_surface(view, session)
+
+
+def test_surface_redraws_only_when_the_landscape_or_log_flag_changes(view, session, monkeypatch):
+    calls = []
+    original = view.surface.setData
+    monkeypatch.setattr(view.surface, "setData", lambda **kw: (calls.append(1), original(**kw)))
+    session.step_forward(10)
+    session.step_back()
+    session.set_display("trails", False)
+    assert calls == [] and not any(line.visible() for line in view.lines)
+    session.set_display("log_contours", False)
+    assert len(calls) == 1
+    session.set_landscape("himmelblau")
+    assert len(calls) == 2 and view.session.landscape.name == "himmelblau"
+
+
+def test_diverging_runs_and_one_d_landscapes_are_drawn_gracefully(view, session, qtbot):
+    session.set_landscape("goldstein_price")
+    session.step_forward(60)
+    for line in view.lines:
+        assert np.all(np.isfinite(line.pos))
+    session.set_landscape("double_well")
+    assert view.scale is None and not view.surface.visible()
+    assert not view.points.visible() and not any(line.visible() for line in view.lines)
+    session.step_forward(5)
+    qtbot.wait(20)
+
+
+@pytest.mark.parametrize("Z", [np.array([[np.nan, 1.0], [3.0, 101.0]]), np.full((2, 2), 7.0)])
+@pytest.mark.parametrize("log", [False, True])
+def test_scale_handles_nan_and_flat_grids(Z, log):
+    scale = SurfaceScale.fit(((-1.0, 1.0), (0.0, 2.0)), Z, log)
+    z = scale.z(Z)
+    assert np.all(np.isfinite(z)) and z.min() == 0.0 and z.max() <= HEIGHT
+    if np.isnan(Z).any():
+        assert z[0, 0] == HEIGHT  # overflow drawn at the top
+    np.testing.assert_allclose(scale.xy(np.array([[-1.0, 0.0], [1.0, 2.0]])), [[-5, -5], [5, 5]])
