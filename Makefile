@@ -22,6 +22,7 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check gdviz tests bench
+	$(BIN)/mypy --strict gdviz/core
 	$(BIN)/mypy gdviz
 	$(BIN)/lint-imports
 

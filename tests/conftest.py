@@ -8,9 +8,13 @@ import os
 import shutil
 
 import pytest
+from PyQt6.QtCore import QCoreApplication, Qt
 
 if not shutil.which("Xvfb") and not os.environ.get("DISPLAY"):
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+
+# GL views share one context group (as the app sets up before its QApplication)
+QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 HAS_GL = os.environ.get("QT_QPA_PLATFORM") != "offscreen"
 requires_gl = pytest.mark.skipif(

@@ -104,6 +104,9 @@ class Stepper:
         status = np.full(n, RUNNING, dtype="<U9")
         if normal is not None:
             status[~normal] = DIVERGED
+        self.snapshot: Snapshot
+        self._active: npt.NDArray[np.bool_]
+        self._all_active: bool
         self.restore(Snapshot(0, params, optimizer.init(params), loss, grad, status,
                               np.zeros(n, dtype=np.int64)))
         self.snapshot = self._mark_converged(self.snapshot)

@@ -146,6 +146,12 @@ class Timeline:
         data, step = self._rows[row], int(self._steps[row])
         return [layout.unpack(step, data) for layout in self._layouts]
 
+    def snapshot(self, row: int, run: int) -> Snapshot:
+        """One run's snapshot at a kept row."""
+        if not 0 <= row < self._len:
+            raise IndexError(f"row {row} outside 0..{self._len - 1}")
+        return self._layouts[run].unpack(int(self._steps[row]), self._rows[row])
+
     def truncate(self, row: int) -> None:
         """Forget every row after ``row`` (branching after an edit)."""
         self._len = max(1, min(self._len, row + 1))

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from PyQt6.QtCore import QCoreApplication, Qt
 from PyQt6.QtWidgets import QApplication
 
 from gdviz.core.hyper import Value
@@ -18,10 +19,10 @@ from gdviz.ui.style import configure
 # Adam race ahead.
 DEFAULT_LANDSCAPE = "rosenbrock"
 DEFAULT_RUNS: tuple[tuple[str, dict[str, Value]], ...] = (
-    ("gd", {"lr": 1e-3}),
+    ("gd", {"lr": 1.5e-3}),
     ("momentum", {"lr": 1e-3}),
     ("rmsprop", {"lr": 1e-2}),
-    ("adam", {"lr": 2e-2}),
+    ("adam", {"lr": 0.1}),
 )
 
 
@@ -45,13 +46,15 @@ def build_session(setup: Setup) -> Session:
     if setup.start is not None:
         session.set_start(setup.start)
     for kind, hyper in setup.runs:
-        session.add_run(kind, **hyper)
+        session.add_run(kind, None, None, **hyper)
     return session
 
 
 def application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        # every GL view shares one context group, so a second 3-D view can draw too
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("gdviz")
         app.setOrganizationName("gdviz")

@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
         self.pair = QSplitter(Qt.Orientation.Horizontal)
         self.pair.addWidget(self.contour)
         self.pair.addWidget(self.surface)
-        self.pair.setSizes([1, 1])
+        self.pair.setSizes([5000, 4000])  # scaled to the space: contour a little wider
         self.centre = QStackedWidget()
         self.centre.addWidget(self.pair)
         self.centre.addWidget(self.curve)
@@ -118,7 +118,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
-        quit_action = QAction("&Quit", self, shortcut=QKeySequence.StandardKey.Quit)
+        quit_action = QAction("&Quit", self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
@@ -132,7 +133,8 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         self.overlay_actions: dict[str, QAction] = {}
         for key, text, shortcut in OVERLAYS:
-            action = QAction(text, self, checkable=True)
+            action = QAction(text, self)
+            action.setCheckable(True)
             action.setShortcut(QKeySequence(shortcut))
             action.setChecked(self.session.display[key])
             action.toggled.connect(lambda on, k=key: self.session.set_display(k, on))
@@ -145,7 +147,8 @@ class MainWindow(QMainWindow):
         view_menu.addAction(reset_layout)
 
         help_menu = bar.addMenu("&Help")
-        keys = QAction("Keyboard shortcuts", self, shortcut=QKeySequence("F1"))
+        keys = QAction("Keyboard shortcuts", self)
+        keys.setShortcut(QKeySequence("F1"))
         keys.triggered.connect(self._show_shortcuts)
         help_menu.addAction(keys)
 

@@ -56,7 +56,7 @@ class Session(QObject):
         self.start: tuple[float, ...] = tuple(self.landscape.start)
         self.runs: list[RunConfig] = []
         self.seed = 0
-        self.speed = 30.0  # steps per second
+        self.speed = 60.0  # steps per second
         self.max_steps = 2000
         self.stop_on_convergence = True
         self.tol = CONVERGENCE_TOL  # gradient norm at which a run counts as converged
@@ -98,7 +98,7 @@ class Session(QObject):
                 **hyper: object) -> int:
         """Add an optimizer to the race (ValueError on a bad name or value)."""
         values = get_optimizer(kind).resolve(**hyper)
-        get_optimizer(kind).make(**values)  # refuses combinations, e.g. nesterov without μ
+        get_optimizer(kind).make(None, **values)  # refuses combinations, e.g. nesterov without μ
         used = {r.color for r in self.runs}
         color = color or next((c for c in PALETTE if c not in used), PALETTE[len(self.runs) % 10])
         self.runs.append(RunConfig(kind, values, label or self._default_label(kind, values), color))
@@ -129,7 +129,7 @@ class Session(QObject):
         r = self.runs[i]
         spec = get_optimizer(r.kind)
         values = {**r.hyper, name: spec.hyper_spec(name).check(value)}
-        optimizer = spec.make(**values)
+        optimizer = spec.make(None, **values)
         self._branch()
         step = self.step
         edits = r.edits if step == 0 else (*[e for e in r.edits if e < step], step)
@@ -168,7 +168,7 @@ class Session(QObject):
     def reset(self) -> None:
         """Back to step 0 with every run's current settings."""
         self._steppers = [
-            Stepper(self.landscape, get_optimizer(r.kind).make(**r.hyper),
+            Stepper(self.landscape, get_optimizer(r.kind).make(None, **r.hyper),
                     [r.start or self.start], seed=self.seed + i,
                     tol=self.tol if self.stop_on_convergence else 0.0)
             for i, r in enumerate(self.runs)
@@ -291,7 +291,7 @@ class Session(QObject):
     def snapshot(self, i: int) -> Snapshot:
         """Run ``i`` at the cursor."""
         assert self.timeline is not None
-        return self.timeline.frame(self.cursor)[i]
+        return self.timeline.snapshot(self.cursor, i)
 
     def frame(self) -> list[Snapshot]:
         return self.timeline.frame(self.cursor) if self.timeline else []

@@ -8,9 +8,12 @@ or the display options change; a step only moves the run items.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
+from PyQt6.QtGui import QBrush
 from PyQt6.QtWidgets import QWidget
 
 from gdviz.ui.session import Session
@@ -36,6 +39,16 @@ def log_scaled(z: np.ndarray) -> tuple[np.ndarray, str]:
     else:
         label = f"log₁₀(f {'+' if lo < 0 else '−'} {abs(lo):.4g})"
     return np.log10(shifted), label
+
+
+class RunNow(NamedTuple):
+    """One run at the cursor, as the arrows and markers need it; arrays (2,)."""
+
+    point: np.ndarray
+    down: np.ndarray  # −∇f
+    velocity: np.ndarray | None
+    status: str
+    stopped_at: int
 
 
 class ContourView(PlotView):
@@ -77,7 +90,9 @@ class ContourView(PlotView):
         self.grad_arrows: list[Arrow] = []
         self.vel_arrows: list[Arrow] = []
         self.markers: list[pg.TextItem] = []
-        self._vectors: list[tuple[np.ndarray, np.ndarray, np.ndarray | None, str, int]] = []
+        self._now: list[RunNow] = []  # what the arrows and markers are drawn from
+        self._brushes: list[QBrush] = []
+        self._drawn_options: tuple[bool, bool] | None = None  # (log_contours, quiver) drawn
         session.sigLandscapeChanged.connect(self._on_landscape)
         session.sigDisplayChanged.connect(self._on_display)
         session.sigRunsChanged.connect(self._rebuild_runs)
@@ -96,21 +111,25 @@ class ContourView(PlotView):
         return (x, y)
 
     # ---- the landscape -------------------------------------------------------------------
+    def reset_view(self) -> None:
+        """Show the landscape's default box (its domain)."""
+        if self.active:
+            (x0, x1), (y0, y1) = self.session.landscape.domain
+            self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+
     def _on_landscape(self) -> None:
         land = self.session.landscape
         self.colorbar.setVisible(self.active)
-        if self.active:
-            (x0, x1), (y0, y1) = land.domain
-            self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
-            self.minima.setData(pos=land.minima)
-        else:
-            self.minima.clear()
+        self.reset_view()
+        self.minima.setData(pos=land.minima if self.active else np.empty((0, 2)))
         self.resample()
         self._draw_starts()
         self.draw_runs()
 
     def _on_display(self) -> None:
-        self.resample()
+        show = self.session.display
+        if (show["log_contours"], show["quiver"]) != self._drawn_options:
+            self.resample()
         self.draw_runs()
 
     def draw_landscape(self) -> None:
@@ -120,6 +139,7 @@ class ContourView(PlotView):
             self.quiver.setData([], [])
             return
         box = view_box(self.plot.vb)
+        self._drawn_options = (self.session.display["log_contours"], self.session.display["quiver"])
         xs, ys, z = self.session.grid(box, RES)
         if not np.isfinite(z).any():
             self.image.clear()
@@ -142,7 +162,7 @@ class ContourView(PlotView):
         segments = isolines(xs, ys, z, np.linspace(lo, hi, LEVELS)[1:-1])
         self.contours.setData(segments[:, 0], segments[:, 1])
 
-    def _draw_quiver(self, box) -> None:
+    def _draw_quiver(self, box: tuple[tuple[float, float], tuple[float, float]]) -> None:
         """Unit −∇f directions on a grid as short arrows (a shaft and two barbs each)."""
         if not self.session.display["quiver"]:
             self.quiver.setData([], [])
@@ -181,6 +201,7 @@ class ContourView(PlotView):
         self.trails = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=2.5)) for r in runs]
         self.grad_arrows = [Arrow(self.plot, r.color) for r in runs]
         self.vel_arrows = [Arrow(self.plot, r.color, dashed=True) for r in runs]
+        self._brushes = [pg.mkBrush(r.color) for r in runs]
         self.markers = [pg.TextItem(color=r.color, fill=qcolor("#ffffff", 200)) for r in runs]
         for trail in self.trails:
             trail.setZValue(5)
@@ -192,52 +213,56 @@ class ContourView(PlotView):
         self._draw_starts()
         self.draw_runs()
 
-    def _consistent(self) -> bool:
-        t = self.session.timeline
-        return self.active and t is not None and t.runs == len(self.session.runs) == len(
-            self.trails)
+    def _frame(self) -> list | None:
+        """The snapshots at the cursor, or None while the timeline does not match the
+        runs or the landscape (the session signals a change before it restarts)."""
+        s = self.session
+        t = s.timeline
+        if not self.active or t is None or not t.runs == len(s.runs) == len(self.trails):
+            return None
+        frame = s.frame()
+        return frame if frame[0].params.shape[1] == 2 else None
 
     def draw_runs(self) -> None:
         """Trails, points and cached arrow vectors at the session's cursor."""
         s, show = self.session, self.session.display
-        if not self._consistent():
-            self._vectors = []
+        frame = self._frame()
+        if frame is None:
+            self._now = []
             self.points.clear()
             for trail in self.trails:
                 trail.setData([], [])
             self.relayout()
             return
-        frame = s.frame()
         for i, trail in enumerate(self.trails):
             xy = s.trail(i)
             trail.setData(xy[:, 0], xy[:, 1])
             trail.setVisible(show["trails"])
-        self.points.setData(pos=np.array([f.params[0] for f in frame]),
-                            brush=[pg.mkBrush(r.color) for r in s.runs])
-        self._vectors = [
-            (f.params[0], -f.grad[0], s.velocity(i) if show["velocity"] else None,
-             str(f.status[0]), int(f.stopped_at[0]))
+        self.points.setData(pos=np.array([f.params[0] for f in frame]), brush=self._brushes)
+        self._now = [
+            RunNow(f.params[0], -f.grad[0], s.velocity(i) if show["velocity"] else None,
+                   str(f.status[0]), int(f.stopped_at[0]))
             for i, f in enumerate(frame)
         ]
         self.relayout()
 
     def relayout(self) -> None:
         """Arrows scaled to the view and clipped to it; markers kept inside it."""
-        px = pixel_size(self.plot.vb)
-        lo, hi = inset(self.plot.vb)
-        width_px = self.plot.vb.width() or 600.0
-        show = self.session.display
-        running = [v[3] == "running" for v in self._vectors]
-        for slot, arrows, on in ((1, self.grad_arrows, show["gradient"]),
-                                 (2, self.vel_arrows, show["velocity"])):
-            vecs = [v[slot] if run and on else None for v, run in zip(self._vectors, running)]
+        vb, show = self.plot.vb, self.session.display
+        px, (lo, hi) = pixel_size(vb), inset(vb)
+        width_px = vb.width() or 600.0
+        for arrows, on, vecs in ((self.grad_arrows, show["gradient"], [r.down for r in self._now]),
+                                 (self.vel_arrows, show["velocity"],
+                                  [r.velocity for r in self._now])):
+            vecs = [v if on and r.status == "running" else None
+                    for v, r in zip(vecs, self._now, strict=True)]
             self._place_arrows(arrows, vecs, px, width_px, lo, hi)
         for i, marker in enumerate(self.markers):
             text = ""
-            if show["markers"] and i < len(self._vectors):
-                p, _, _, status, stopped = self._vectors[i]
-                text = {"converged": "✓", "diverged": f"✗ {stopped}"}.get(status, "")
-                at = np.clip(p, lo, hi)
+            if show["markers"] and i < len(self._now):
+                r = self._now[i]
+                text = {"converged": "✓", "diverged": f"✗ {r.stopped_at}"}.get(r.status, "")
+                at = np.clip(r.point, lo, hi)
                 right, top = at > (lo + hi) / 2  # keep the text on the inner side
                 marker.setAnchor((1.0 if right else 0.0, 0.0 if top else 1.0))
                 marker.setPos(*at)
@@ -247,20 +272,22 @@ class ContourView(PlotView):
     def _place_arrows(self, arrows: list[Arrow], vecs: list[np.ndarray | None],
                       px: tuple[float, float], width_px: float, lo: np.ndarray,
                       hi: np.ndarray) -> None:
-        """Scale in screen pixels: the longest to ``ARROW_LONGEST`` of the width, none
-        shorter than ``ARROW_SHORTEST``; then clip each to the view."""
+        """Scale in screen pixels, the longest to ``ARROW_LONGEST`` of the width and none
+        shorter than ``ARROW_SHORTEST``; then clip each to the view. ``vecs[i]`` is None
+        for no arrow."""
         scale = np.array(px)
-        pix = [None if v is None or not np.all(np.isfinite(v)) else v / scale for v in vecs]
+        pix = [v / scale if v is not None and np.all(np.isfinite(v)) else None for v in vecs]
         norms = [float(np.hypot(*u)) if u is not None else 0.0 for u in pix]
         longest = max(norms, default=0.0)
         for i, arrow in enumerate(arrows):
             n = norms[i] if i < len(norms) else 0.0
-            p = self._vectors[i][0] if n > 0 else None
-            if p is None or np.any(p < lo) or np.any(p > hi):
+            u = pix[i] if n > 0 else None
+            p = self._now[i].point if u is not None else None
+            if u is None or p is None or np.any(p < lo) or np.any(p > hi):
                 arrow.hide()
                 continue
             length = max(ARROW_LONGEST * n / longest, ARROW_SHORTEST) * width_px
-            q = clip_end(p, p + pix[i] * (length / n) * scale, lo, hi)
+            q = clip_end(p, p + u * (length / n) * scale, lo, hi)
             if np.allclose(q, p):
                 arrow.hide()
             else:

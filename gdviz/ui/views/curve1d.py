@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PyQt6.QtGui import QBrush
 from PyQt6.QtWidgets import QWidget
 
 from gdviz.ui.session import Session
@@ -38,13 +39,15 @@ class CurveView(PlotView):
         self.start_marker = pg.ScatterPlotItem(symbol="o", size=15, brush=None,
                                         pen=pg.mkPen("k", width=2.5))
         self.points = pg.ScatterPlotItem(symbol="o", size=14, pen=pg.mkPen("#111111", width=2))
-        for z, item in ((0, self.curve), (8, self.minima), (9, self.start_marker), (30, self.points)):
+        for z, item in ((0, self.curve), (8, self.minima), (9, self.start_marker),
+                        (30, self.points)):
             item.setZValue(z)
             self.plot.addItem(item)
         self.tangents: list[pg.PlotDataItem] = []
         self.slope_labels: list[pg.TextItem] = []
         self.step_arrows: list[Arrow] = []
         self.trails: list[pg.PlotDataItem] = []
+        self._brushes: list[QBrush] = []
         self._state: list[tuple[float, float, float, float | None]] = []  # x, f, slope, next x
         session.sigLandscapeChanged.connect(self._on_landscape)
         session.sigRunsChanged.connect(self._rebuild_runs)
@@ -68,7 +71,8 @@ class CurveView(PlotView):
         return np.array([self.session.curve(((x, x),), 1)[1][0] for x in xs])
 
     # ---- the landscape -------------------------------------------------------------------
-    def _on_landscape(self) -> None:
+    def reset_view(self) -> None:
+        """Show the landscape's domain and the curve's whole height over it."""
         land = self.session.landscape
         if self.active:
             (x0, x1), = land.domain
@@ -77,6 +81,11 @@ class CurveView(PlotView):
             y0, y1 = (float(f.min()), float(f.max())) if f.size else (0.0, 1.0)
             self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1 if y1 > y0 else y0 + 1),
                                   padding=0.06)
+
+    def _on_landscape(self) -> None:
+        land = self.session.landscape
+        self.reset_view()
+        if self.active:
             xm = land.minima[:, 0]
             self.minima.setData(xm, self._on_curve(xm))
         else:
@@ -110,6 +119,7 @@ class CurveView(PlotView):
         self.tangents = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=2.5)) for r in runs]
         self.slope_labels = [pg.TextItem(color=r.color, fill=qcolor("#ffffff", 200),
                                          anchor=(0, 0.5)) for r in runs]
+        self._brushes = [pg.mkBrush(r.color) for r in runs]
         self.step_arrows = [Arrow(self.plot, r.color, z=25) for r in runs]
         self.trails = [pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolPen=None,
                                        symbolBrush=qcolor(r.color, 120)) for r in runs]
@@ -121,22 +131,27 @@ class CurveView(PlotView):
             label.setFont(font(11, bold=True))
         self.draw_runs()
 
-    def _consistent(self) -> bool:
-        t = self.session.timeline
-        return self.active and t is not None and t.runs == len(self.session.runs) == len(
-            self.tangents)
+    def _frame(self) -> list | None:
+        """The snapshots at the cursor, or None while the timeline does not match the
+        runs or the landscape (the session signals a change before it restarts)."""
+        s = self.session
+        t = s.timeline
+        if not self.active or t is None or not t.runs == len(s.runs) == len(self.tangents):
+            return None
+        frame = s.frame()
+        return frame if frame[0].params.shape[1] == 1 else None
 
     def draw_runs(self) -> None:
         """Points, visited dots and the cached tangent/step data at the cursor."""
         s = self.session
-        if not self._consistent():
+        frame = self._frame()
+        if frame is None:
             self._state = []
             self.points.clear()
             for trail in self.trails:
                 trail.setData([], [])
             self.relayout()
             return
-        frame = s.frame()
         for i, trail in enumerate(self.trails):
             xs = s.trail(i)[:, 0]
             trail.setData(xs, s.history(i)[1][:len(xs)])
@@ -147,7 +162,7 @@ class CurveView(PlotView):
             for i, f in enumerate(frame)
         ]
         self.points.setData([st[0] for st in self._state], [st[1] for st in self._state],
-                            brush=[pg.mkBrush(r.color) for r in s.runs])
+                            brush=self._brushes)
         self.relayout()
 
     def relayout(self) -> None:

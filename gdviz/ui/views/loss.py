@@ -8,7 +8,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.ui.session import Session
-from gdviz.ui.style import FONT_PT, qcolor, style_plot
+from gdviz.ui.style import FONT_PT, style_plot
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
 SHIFT_FLOOR = 1e-4  # on a log axis f − f_min is drawn plus this fraction of its span
@@ -44,10 +44,13 @@ class LossView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.widget)
+        # the legend is a row of its own above the plots, so it never hides a curve
+        self.legend = pg.LegendItem(colCount=4, labelTextSize=f"{FONT_PT - 1}pt")
+        self.widget.addItem(self.legend, row=0, col=0)
         self.loss_plot: pg.PlotItem = self.widget.addPlot(
-            row=0, col=0, axisItems={"left": LogFriendlyAxis("left")})
-        self.grad_plot: pg.PlotItem = self.widget.addPlot(
             row=1, col=0, axisItems={"left": LogFriendlyAxis("left")})
+        self.grad_plot: pg.PlotItem = self.widget.addPlot(
+            row=2, col=0, axisItems={"left": LogFriendlyAxis("left")})
         self.grad_plot.setXLink(self.loss_plot)
         style_plot(self.loss_plot, "", "f")
         style_plot(self.grad_plot, "step", "‖∇f‖")
@@ -58,9 +61,6 @@ class LossView(QWidget):
             plot.hideButtons()
             plot.getAxis("left").setWidth(70)
             plot.getAxis("left").setStyle(textFillLimits=[(0, 0.8), (2, 0.3), (4, 0.2)])
-        self.legend = self.loss_plot.addLegend(
-            offset=(-8, 8), labelTextSize=f"{FONT_PT - 1}pt",
-            brush=qcolor("#ffffff", 200), pen=pg.mkPen(qcolor("#999999", 200)))
         self.cursors = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
                         for _ in range(2)]
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
@@ -106,6 +106,9 @@ class LossView(QWidget):
                 curves.append(curve)
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
             plot.addItem(line, ignoreBounds=True)
+        self.legend.clear()
+        for r, curve in zip(runs, self.loss_curves, strict=True):
+            self.legend.addItem(curve, r.label)
         self._draw_edits()
         self._drawn = None
         self.show_step(self.session.step)

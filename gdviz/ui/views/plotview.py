@@ -112,7 +112,7 @@ class PlotView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.widget)
-        self._sampled: object = None  # the view box last sampled
+        self._sampled: tuple | None = None  # the view box last sampled
         self._resample_timer = QTimer(self)
         self._resample_timer.setSingleShot(True)
         self._resample_timer.setInterval(RESAMPLE_DELAY_MS)
@@ -141,7 +141,7 @@ class PlotView(QWidget):
         if p is not None:
             self.sigHover.emit(p.x(), p.y())
 
-    def _set_start(self, x: float, y: float, modifiers: object) -> None:
+    def _set_start(self, x: float, y: float, modifiers: Qt.KeyboardModifier) -> None:
         shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
         run = self.selected_run if shift else None
         if run is not None and not 0 <= run < len(self.session.runs):
@@ -171,6 +171,10 @@ class PlotView(QWidget):
         self.draw_landscape()
 
     def draw_landscape(self) -> None:
+        raise NotImplementedError
+
+    def reset_view(self) -> None:
+        """Back to the landscape's default box (the window may offer it as an action)."""
         raise NotImplementedError
 
     def relayout(self) -> None:

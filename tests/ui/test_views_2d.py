@@ -1,0 +1,255 @@
+"""The contour map, the loss plots and the 1-D curve view draw what the Session says."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from PyQt6.QtCore import QPoint, QPointF, Qt
+
+from gdviz.ui.session import Session
+from gdviz.ui.views.contour import ContourView
+from gdviz.ui.views.curve1d import CurveView
+from gdviz.ui.views.loss import LossView
+
+
+def shown(qtbot, view, size=(800, 600)):
+    qtbot.addWidget(view)
+    view.resize(*size)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def widget_pos(view, x: float, y: float) -> QPoint:
+    """Where data point (x, y) is, in the PlotWidget's viewport coordinates."""
+    scene = view.plot.vb.mapViewToScene(QPointF(x, y))
+    return view.widget.mapFromScene(scene)
+
+
+def in_view(view, point) -> bool:
+    (x0, x1), (y0, y1) = view.plot.vb.viewRange()
+    return bool(x0 <= point[0] <= x1 and y0 <= point[1] <= y1)
+
+
+# ---- contour ------------------------------------------------------------------------------
+def test_trails_equal_the_session_trails(qtbot, session):
+    view = shown(qtbot, ContourView(session))
+    session.step_forward(50)
+    for i, trail in enumerate(view.trails):
+        x, y = trail.getData()
+        np.testing.assert_array_equal(x, session.trail(i)[:, 0])
+        np.testing.assert_array_equal(y, session.trail(i)[:, 1])
+    session.seek(20)
+    np.testing.assert_array_equal(view.trails[1].getData()[0], session.trail(1)[:, 0])
+    assert len(view.trails[1].getData()[0]) == 21
+
+
+def test_overlays_follow_the_display_toggles(qtbot, session):
+    view = shown(qtbot, ContourView(session))
+    session.step_forward(50)
+    assert all(a.visible for a in view.grad_arrows)
+    assert [a.visible for a in view.vel_arrows] == [False, True, True]  # gd has no memory
+    session.set_display("gradient", False)
+    assert not any(a.visible for a in view.grad_arrows)
+    session.set_display("velocity", False)
+    assert not any(a.visible for a in view.vel_arrows)
+    session.set_display("trails", False)
+    assert not any(t.isVisible() for t in view.trails)
+    assert view.quiver.getData()[0] is None or len(view.quiver.getData()[0]) == 0
+    session.set_display("quiver", True)
+    assert len(view.quiver.getData()[0]) > 0
+    session.set_display("quiver", False)
+    assert view.quiver.getData()[0] is None or len(view.quiver.getData()[0]) == 0
+
+
+def test_diverged_and_converged_runs_are_marked(qtbot, session):
+    view = shown(qtbot, ContourView(session))
+    session.add_run("gd", lr=1.0)
+    session.step_forward(60)
+    snap = session.snapshot(3)
+    assert snap.status[0] == "diverged"
+    assert view.markers[3].isVisible()
+    assert view.markers[3].toPlainText() == f"✗ {snap.stopped_at[0]}"
+    assert in_view(view, (view.markers[3].pos().x(), view.markers[3].pos().y()))
+    session.set_display("markers", False)
+    assert not view.markers[3].isVisible()
+
+    s = Session("quadratic")
+    s.add_run("gd", lr=0.05)
+    quad = shown(qtbot, ContourView(s))
+    s.step_forward(400)
+    assert s.snapshot(0).status[0] == "converged"
+    assert quad.markers[0].toPlainText() == "✓" and quad.markers[0].isVisible()
+    assert not quad.grad_arrows[0].visible  # a stopped run has no arrow
+
+
+def test_click_sets_the_shared_start_and_shift_click_one_run(qtbot, session):
+    view = shown(qtbot, ContourView(session))
+    px = max(view.plot.vb.viewPixelSize())
+    qtbot.mouseClick(view.widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=widget_pos(view, 0.5, 2.0))
+    assert session.start == pytest.approx((0.5, 2.0), abs=1.5 * px)
+    assert all(r.start is None for r in session.runs)
+
+    view.selected_run = 1
+    qtbot.mouseClick(view.widget.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ShiftModifier, pos=widget_pos(view, -1.0, -0.5))
+    assert session.runs[1].start == pytest.approx((-1.0, -0.5), abs=1.5 * px)
+    assert session.start == pytest.approx((0.5, 2.0), abs=1.5 * px)
+    assert session.runs[0].start is None and session.runs[2].start is None
+    assert session.trail(1)[0] == pytest.approx(session.runs[1].start)
+
+
+def test_hover_reports_data_coordinates(qtbot, session):
+    view = shown(qtbot, ContourView(session))
+    seen = []
+    view.sigHover.connect(lambda x, y: seen.append((x, y)))
+    view.plot.scene().sigMouseMoved.emit(view.plot.vb.mapViewToScene(QPointF(1.0, 0.5)))
+    assert seen[-1] == pytest.approx((1.0, 0.5), abs=1e-6)
+
+
+@pytest.mark.parametrize("zoom", [None, ((-1.3, -1.1), (0.9, 1.1)), ((0.0, 1.5), (-0.5, 1.0))])
+def test_every_arrow_ends_inside_the_view(qtbot, session, zoom):
+    view = shown(qtbot, ContourView(session))
+    session.add_run("gd", lr=1.0)  # diverges far outside
+    session.step_forward(40)
+    if zoom:
+        view.plot.vb.setRange(xRange=zoom[0], yRange=zoom[1], padding=0)
+    drawn = [a for a in (*view.grad_arrows, *view.vel_arrows) if a.visible]
+    for arrow in drawn:
+        assert in_view(view, arrow.start) and in_view(view, arrow.end)
+    if zoom is None:
+        assert len(drawn) >= 3
+
+
+def test_one_dimensional_landscape_and_no_runs_leave_it_empty(qtbot, session):
+    view = shown(qtbot, ContourView(session))
+    session.step_forward(10)
+    session.set_landscape("double_well")
+    session.step_forward(10)
+    assert view.image.image is None
+    assert not any(a.visible for a in view.grad_arrows)
+    assert all(len(t.getData()[0] if t.getData()[0] is not None else []) == 0
+               for t in view.trails)
+    session.set_landscape("himmelblau")
+    session.step_forward(5)
+    assert view.image.image is not None
+    np.testing.assert_array_equal(view.trails[0].getData()[0], session.trail(0)[:, 0])
+
+    empty = shown(qtbot, ContourView(Session("beale")))
+    empty.session.step_forward(5)
+    assert empty.trails == [] and empty.image.image is not None
+
+
+def test_log_contours_label_the_colour_bar(qtbot):
+    s = Session("six_hump_camel")  # f < 0 near its minima
+    view = shown(qtbot, ContourView(s))
+    assert view.colorbar.getAxis("left").labelText.startswith("log₁₀(f +")
+    s.set_display("log_contours", False)
+    assert view.colorbar.getAxis("left").labelText == "f"
+
+
+# ---- loss ---------------------------------------------------------------------------------
+def test_loss_curves_equal_the_session_history(qtbot, session):
+    view = shown(qtbot, LossView(session))
+    session.step_forward(40)
+    for i, (lc, gc) in enumerate(zip(view.loss_curves, view.grad_curves, strict=True)):
+        steps, loss, grad_norm = session.history(i)
+        np.testing.assert_array_equal(lc.xData, steps)
+        np.testing.assert_array_equal(lc.yData, loss)
+        np.testing.assert_array_equal(gc.yData, grad_norm)
+    assert [item[1].text for item in view.legend.items] == [r.label for r in session.runs]
+
+
+def test_loss_cursor_follows_seek(qtbot, session):
+    view = shown(qtbot, LossView(session))
+    session.step_forward(40)
+    assert [c.value() for c in view.cursors] == [40, 40]
+    session.seek(12)
+    assert [c.value() for c in view.cursors] == [12, 12]
+    assert len(view.loss_curves[0].yData) == 41  # the whole recorded timeline stays drawn
+
+
+def test_loss_log_axis_with_negative_values(qtbot, session):
+    view = shown(qtbot, LossView(session))
+    session.set_landscape("six_hump_camel")
+    session.set_start((0.3, -0.5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        session.step_forward(100)
+        assert min(session.history(i)[1].min() for i in range(3)) < 0
+        for curve in (*view.loss_curves, *view.grad_curves):
+            assert np.all(curve.yData > 0)
+            assert np.all(np.isfinite(curve.getData()[1]))
+        assert "f − f_min" in view.loss_plot.getAxis("left").labelText
+        session.set_display("log_loss", False)
+        np.testing.assert_array_equal(view.loss_curves[1].yData, session.history(1)[1])
+        session.set_display("log_loss", True)
+        assert np.all(np.isfinite(view.loss_curves[1].getData()[1]))
+
+
+def test_hyperparameter_edits_are_marked(qtbot, session):
+    view = shown(qtbot, LossView(session))
+    session.step_forward(30)
+    session.seek(20)
+    session.set_hyper(2, "lr", 0.05)
+    session.step_forward(10)
+    assert [m.value() for m in view.edit_lines[2]] == [20, 20]  # loss and grad plots
+    assert view.edit_lines[0] == []
+    assert len(view.loss_curves[2].yData) == 31
+    session.reset()
+    assert view.edit_lines[2] == []
+
+
+# ---- 1-D curve ----------------------------------------------------------------------------
+@pytest.fixture
+def well(qtbot) -> Session:
+    s = Session("double_well")
+    s.add_run("gd", lr=0.05)
+    s.add_run("momentum", lr=0.01)
+    s.add_run("adam", lr=0.1)
+    return s
+
+
+def test_tangent_has_the_gradient_as_slope_and_touches_the_point(qtbot, well):
+    view = shown(qtbot, CurveView(well))
+    well.step_forward(3)
+    for i, tangent in enumerate(view.tangents):
+        snap = well.snapshot(i)
+        (x0, x1), (y0, y1) = tangent.getData()
+        assert (y1 - y0) / (x1 - x0) == pytest.approx(snap.grad[0, 0], rel=1e-9)
+        assert ((x0 + x1) / 2, (y0 + y1) / 2) == pytest.approx(
+            (snap.params[0, 0], snap.loss[0]), rel=1e-9, abs=1e-12)
+        assert view.slope_labels[i].toPlainText() == f"slope = {snap.grad[0, 0]:.3g}"
+
+
+def test_step_arrow_ends_at_the_next_point(qtbot, well):
+    view = shown(qtbot, CurveView(well))
+    well.step_forward(2)
+    for i, arrow in enumerate(view.step_arrows):
+        assert arrow.visible
+        assert arrow.start[0] == pytest.approx(well.snapshot(i).params[0, 0])
+        assert arrow.end[0] == pytest.approx(well.next_point(i)[0])
+        assert arrow.end[1] == arrow.start[1]
+
+
+def test_curve_click_sets_the_start_x(qtbot, well):
+    view = shown(qtbot, CurveView(well))
+    px = view.plot.vb.viewPixelSize()[0]
+    qtbot.mouseClick(view.widget.viewport(), Qt.MouseButton.LeftButton,
+                     pos=widget_pos(view, -0.5, 3.0))
+    assert well.start == pytest.approx((-0.5,), abs=1.5 * px)
+    assert view.trails[0].getData()[0] == pytest.approx([well.start[0]])
+
+
+def test_curve_view_is_empty_on_a_2d_landscape(qtbot, session):
+    view = shown(qtbot, CurveView(session))
+    session.step_forward(5)
+    assert view.curve.getData()[0] is None or len(view.curve.getData()[0]) == 0
+    assert not any(a.visible for a in view.step_arrows)
+    session.set_landscape("wiggly")
+    session.step_forward(5)
+    assert len(view.curve.getData()[0]) > 0
+    assert len(view.minima.data) == len(session.landscape.minima)
