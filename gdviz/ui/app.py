@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PyQt6.QtCore import QCoreApplication, Qt
+from PyQt6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PyQt6.QtWidgets import QApplication
 
 from gdviz.core.hyper import Value
 from gdviz.core.landscapes import Landscape
 from gdviz.ui.session import Session
 from gdviz.ui.style import configure
+
+SETTLE_MS = 250  # before a screenshot: layouts settle and GL views render
 
 # The race `make run` opens on: a curved valley where plain GD crawls and momentum and
 # Adam race ahead.
@@ -66,6 +69,8 @@ def launch(setup: Setup, screenshot: str | Path | None = None) -> int:
     """Open the window (blocking) or, with ``screenshot``, save it as PNG and return."""
     from gdviz.ui.main_window import MainWindow
 
+    if screenshot is not None:
+        _check_writable(Path(screenshot))
     app = application()
     session = build_session(setup)
     window = MainWindow(session, remember_layout=screenshot is None)
@@ -74,8 +79,11 @@ def launch(setup: Setup, screenshot: str | Path | None = None) -> int:
     window.show()
     if screenshot is None:
         return app.exec()
-    for _ in range(5):  # let layouts settle and GL views render
-        app.processEvents()
+    settle = QEventLoop()  # layouts settle and GL views render
+    QTimer.singleShot(SETTLE_MS, settle.quit)
+    settle.exec()
+    for view in (window.contour, window.curve):
+        view.resample()  # the final view box, even if a delayed resample is still pending
     window.repaint()
     app.processEvents()
     image = window.grab()
@@ -83,3 +91,11 @@ def launch(setup: Setup, screenshot: str | Path | None = None) -> int:
         raise OSError(f"could not write the screenshot to {screenshot}")
     window.close()
     return 0
+
+
+def _check_writable(path: Path) -> None:
+    """Refuse a screenshot path whose folder cannot be written, before any work is done."""
+    folder = path.absolute().parent
+    if not folder.is_dir() or not os.access(folder, os.W_OK):
+        raise OSError(f"could not write the screenshot to {path}: {folder} is not a "
+                      "writable folder")

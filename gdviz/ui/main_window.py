@@ -186,6 +186,8 @@ class MainWindow(QMainWindow):
         if not s.runs or s.timeline is None:
             self.runs_label.setText("add an optimizer to start a race")
             return
+        if s.timeline.runs != len(s.runs):  # runs changed; the restart redraws this
+            return
         parts = [f"<b>step {s.step}</b>"]
         for r, snap in zip(s.runs, s.frame(), strict=True):
             status = str(snap.status[0])

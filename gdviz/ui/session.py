@@ -72,6 +72,7 @@ class Session(QObject):
         self._timer.timeout.connect(self._tick)
         self._credit = 0.0
         self._last_tick = 0.0
+        self._frame_cache: tuple[object, list[Snapshot]] = (None, [])
 
     # ---- setup -------------------------------------------------------------------------
     def set_landscape(self, name: str | Landscape, **params: float) -> None:
@@ -290,11 +291,19 @@ class Session(QObject):
     # ---- what the views read -----------------------------------------------------------
     def snapshot(self, i: int) -> Snapshot:
         """Run ``i`` at the cursor."""
-        assert self.timeline is not None
-        return self.timeline.snapshot(self.cursor, i)
+        return self.frame()[i]
 
     def frame(self) -> list[Snapshot]:
-        return self.timeline.frame(self.cursor) if self.timeline else []
+        """Every run at the cursor: the live steppers at the head, else unpacked rows
+        (kept until the cursor or the timeline moves)."""
+        if self.timeline is None:
+            return []
+        if self.at_head:
+            return [s.snapshot for s in self._steppers]
+        key = (id(self.timeline), len(self.timeline), self.head_step, self.cursor)
+        if self._frame_cache[0] != key:
+            self._frame_cache = (key, self.timeline.frame(self.cursor))
+        return self._frame_cache[1]
 
     def trail(self, i: int) -> np.ndarray:
         """Run ``i``'s kept positions up to the cursor: (rows, dim)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from PyQt6.QtCore import Qt, pyqtSignal
-from PyQt6.QtGui import QStandardItem, QStandardItemModel
+from PyQt6.QtCore import Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QResizeEvent, QStandardItem, QStandardItemModel
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -60,6 +60,10 @@ class LandscapePanel(QWidget):
         self.random_start = QPushButton("Random")
         self.random_start.setToolTip("Random start: a random point inside the view box")
         self.random_start.clicked.connect(session.random_start)
+        self._fit_timer = QTimer(self)
+        self._fit_timer.setSingleShot(True)
+        self._fit_timer.setInterval(0)
+        self._fit_timer.timeout.connect(self._fit_height)
         self._layout()
         session.sigLandscapeChanged.connect(self._sync_landscape)
         session.sigDisplayChanged.connect(self._sync_display)
@@ -104,6 +108,18 @@ class LandscapePanel(QWidget):
         box.addLayout(start)
         box.addStretch(1)
 
+    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 - Qt API
+        super().resizeEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """A dock sizes its widget by the wrapped labels' width-free hint; ask for the height
+        they need at this width, so a long formula is never cut off."""
+        layout = self.layout()
+        need = layout.heightForWidth(self.width()) if layout is not None else -1
+        if need > 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
     # ---- user -> session ---------------------------------------------------------------
     def _picked(self, row: int) -> None:
         name = self.combo.itemData(row, NAME_ROLE)
@@ -143,6 +159,7 @@ class LandscapePanel(QWidget):
             widget.setVisible(land.dim == 2)
         self._sync_display()
         self._sync_start()
+        self._fit_timer.start()  # fit once new parameter rows are shown
 
     def _sync_combo(self) -> None:
         row = self.combo.findData(self.session.landscape.name, NAME_ROLE)

@@ -26,19 +26,21 @@ LEVELS = 18  # contour lines drawn: LEVELS - 2, the extremes are dropped
 QUIVER_RES = 20
 ARROW_LONGEST = 0.12  # the longest arrow of a kind, as a fraction of the view's width
 ARROW_SHORTEST = 0.035
+OFF_VIEW = "→↗↑↖←↙↓↘"  # the marker of a running point outside the view: where it is
 IMAGE_OPACITY = 0.6  # a muted map keeps the runs' colours readable on a projector
 LOG_EPS = 1e-6  # log scaling shows log10(f − f_min + LOG_EPS·(f_max − f_min))
+NEAR_ZERO = 1e-3  # a grid minimum in [0, NEAR_ZERO·span] is a sampled f = 0: not shifted
 
 
 def log_scaled(z: np.ndarray) -> tuple[np.ndarray, str]:
-    """``log10(z − min + ε)`` and the colour bar's label for it."""
+    """``log10(z − min + ε)`` and the colour bar's label for it; ``log10(z + ε)`` when the
+    minimum is a sample near f = 0 (the label would otherwise read "log₁₀(f − 0.0016)")."""
     lo, hi = np.nanmin(z), np.nanmax(z)
-    shifted = z - lo + LOG_EPS * max(hi - lo, 1e-300)
-    if abs(lo) <= LOG_EPS * (hi - lo):
-        label = "log₁₀ f"
-    else:
-        label = f"log₁₀(f {'+' if lo < 0 else '−'} {abs(lo):.4g})"
-    return np.log10(shifted), label
+    span = max(hi - lo, 1e-300)
+    if 0 <= lo <= NEAR_ZERO * span:
+        return np.log10(z + LOG_EPS * span), "log₁₀ f"
+    label = f"log₁₀(f {'+' if lo < 0 else '−'} {abs(lo):.4g})"
+    return np.log10(z - lo + LOG_EPS * span), label
 
 
 class RunNow(NamedTuple):
@@ -57,7 +59,8 @@ class ContourView(PlotView):
     Attributes the window and tests read: ``plot`` (the PlotItem), ``image``, ``colorbar``,
     ``contours`` and ``quiver`` (``connect="pairs"`` curves); per run, in run order,
     ``trails`` (PlotDataItem), ``grad_arrows`` and ``vel_arrows`` (Arrow) and ``markers``
-    (TextItem). Signals: ``sigClicked(x, y, modifiers)``, ``sigHover(x, y)``.
+    (TextItem: ✓, ✗ and its step, or an arrow towards a running point off the view).
+    Signals: ``sigClicked(x, y, modifiers)``, ``sigHover(x, y)``.
     """
 
     def __init__(self, session: Session, parent: QWidget | None = None):
@@ -85,6 +88,8 @@ class ContourView(PlotView):
                                         colorMapMenu=False)
         self.colorbar.setImageItem(self.image, insert_in=plot)
         self.colorbar.getAxis("right").setTickFont(font(9))
+        for side in ("left", "right"):
+            self.colorbar.getAxis(side).enableAutoSIPrefix(False)
         self.colorbar.bar.setOpacity(IMAGE_OPACITY)
         self.trails: list[pg.PlotDataItem] = []
         self.grad_arrows: list[Arrow] = []
@@ -263,6 +268,9 @@ class ContourView(PlotView):
                 r = self._now[i]
                 text = {"converged": "✓", "diverged": f"✗ {r.stopped_at}"}.get(r.status, "")
                 at = np.clip(r.point, lo, hi)
+                if not text and np.any(at != r.point):  # running off the map: point to it
+                    dx, dy = (r.point - at) / np.array(px)
+                    text = OFF_VIEW[round(np.degrees(np.arctan2(dy, dx)) / 45) % 8]
                 right, top = at > (lo + hi) / 2  # keep the text on the inner side
                 marker.setAnchor((1.0 if right else 0.0, 0.0 if top else 1.0))
                 marker.setPos(*at)

@@ -17,6 +17,7 @@ TANGENT_HALF = 0.09  # half the tangent segment, as a fraction of the view's wid
 MIN_STEP_PX = 2.0  # a next step shorter than this on screen gets no arrow
 STEP_DROP_PX = 16  # the step arrow runs this far below the point, clear of it and the curve
 LABEL_PX = 20  # vertical room of one slope label on screen
+HEADROOM = 0.5  # the default view shows this much of (f(start) − min f) above the start
 
 
 class CurveView(PlotView):
@@ -39,7 +40,8 @@ class CurveView(PlotView):
         self.start_marker = pg.ScatterPlotItem(symbol="o", size=15, brush=None,
                                         pen=pg.mkPen("k", width=2.5))
         self.points = pg.ScatterPlotItem(symbol="o", size=14, pen=pg.mkPen("#111111", width=2))
-        for z, item in ((0, self.curve), (8, self.minima), (9, self.start_marker),
+        # points, minima and the start above the slope labels, whose fill would hide them
+        for z, item in ((0, self.curve), (28, self.minima), (29, self.start_marker),
                         (30, self.points)):
             item.setZValue(z)
             self.plot.addItem(item)
@@ -72,13 +74,18 @@ class CurveView(PlotView):
 
     # ---- the landscape -------------------------------------------------------------------
     def reset_view(self) -> None:
-        """Show the landscape's domain and the curve's whole height over it."""
+        """Show the landscape's domain, from the curve's lowest value to half as high again
+        above the start as the start is above it (or the curve's top, if lower): steep
+        walls at the domain's edges do not flatten the wells in between."""
         land = self.session.landscape
         if self.active:
             (x0, x1), = land.domain
             _, f = self.session.curve(land.domain, RES)
             f = f[np.isfinite(f)]
             y0, y1 = (float(f.min()), float(f.max())) if f.size else (0.0, 1.0)
+            f_start = self._on_curve(np.array(land.start, dtype=float))[0]
+            if np.isfinite(f_start) and f_start > y0:
+                y1 = min(y1, f_start + HEADROOM * (f_start - y0))
             self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1 if y1 > y0 else y0 + 1),
                                   padding=0.06)
 
@@ -123,7 +130,7 @@ class CurveView(PlotView):
         self.step_arrows = [Arrow(self.plot, r.color, z=25) for r in runs]
         self.trails = [pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolPen=None,
                                        symbolBrush=qcolor(r.color, 120)) for r in runs]
-        for z, items in ((5, self.trails), (20, self.tangents), (40, self.slope_labels)):
+        for z, items in ((5, self.trails), (20, self.tangents), (26, self.slope_labels)):
             for item in items:
                 item.setZValue(z)
                 self.plot.addItem(item)

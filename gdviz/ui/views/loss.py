@@ -11,6 +11,7 @@ from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, style_plot
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
+MIN_STEPS_SHOWN = 10  # a young race's step axis spans 0…this (then it follows the data)
 SHIFT_FLOOR = 1e-4  # on a log axis f − f_min is drawn plus this fraction of its span
 
 
@@ -58,6 +59,9 @@ class LossView(QWidget):
         self.loss_plot.getAxis("bottom").setHeight(8)
         for plot in (self.loss_plot, self.grad_plot):
             plot.setMenuEnabled(False)
+            # no horizontal grid: on a log axis whose range moves every step it is
+            # regenerated each frame and costs more than all the curves together
+            plot.showGrid(x=True, y=False, alpha=0.15)
             plot.hideButtons()
             plot.getAxis("left").setWidth(70)
             plot.getAxis("left").setStyle(textFillLimits=[(0, 0.8), (2, 0.3), (4, 0.2)])
@@ -70,6 +74,7 @@ class LossView(QWidget):
         self.grad_curves: list[pg.PlotDataItem] = []
         self.edit_lines: list[list[pg.InfiniteLine]] = []
         self._drawn: tuple[int, int] | None = None  # (rows, head step) the curves show
+        self._young = False  # the step axis is pinned to 0…MIN_STEPS_SHOWN
         session.sigRunsChanged.connect(self._rebuild_runs)
         session.sigTimelineReset.connect(self._on_reset)
         session.sigDisplayChanged.connect(self._on_display)
@@ -96,7 +101,7 @@ class LossView(QWidget):
         runs = self.session.runs
         self.loss_curves, self.grad_curves, self.edit_lines = [], [], []
         for r in runs:
-            pen = pg.mkPen(r.color, width=2)
+            pen = pg.mkPen(r.color, width=1)  # 1 px: Qt's fast path for 16 long curves
             for plot, curves, name in ((self.loss_plot, self.loss_curves, r.label),
                                        (self.grad_plot, self.grad_curves, None)):
                 curve = pg.PlotDataItem(pen=pen, name=name)
@@ -141,6 +146,16 @@ class LossView(QWidget):
         if key != self._drawn:
             self._drawn = key
             self._set_data()
+            self._fit_steps(t.head_step)
+
+    def _fit_steps(self, head: int) -> None:
+        """A race's first steps get a readable step axis instead of a one-point autorange."""
+        young = head < MIN_STEPS_SHOWN
+        if young != self._young:
+            limits = (-0.2, MIN_STEPS_SHOWN + 0.4) if young else (None, None)
+            for plot in (self.loss_plot, self.grad_plot):
+                plot.vb.setLimits(xMin=limits[0], minXRange=limits[1])
+        self._young = young
 
     def _set_data(self) -> None:
         histories = [self.session.history(i) for i in range(len(self.loss_curves))]

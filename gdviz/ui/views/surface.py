@@ -39,6 +39,7 @@ LINE_PX = 2.5
 POINT_PX = 11
 GHOST_ALPHA = 90  # a trail's parts hidden behind a hill show through this faintly (0-255)
 HINT = "drag to rotate, wheel to zoom, middle-drag to pan"
+CAMERA_DISTANCE = 1.6 * SIDE  # the surface fills most of a square view (fov 60° across)
 
 # pyqtgraph's GL items keep one shader program for all widgets, valid only if every GL
 # context shares one group (pyqtgraph#1822, #3455): a second SurfaceView, a floated dock or
@@ -168,7 +169,7 @@ class SurfaceView(QWidget):
         self.gl.setBackgroundColor("w")
         self.gl.setToolTip(HINT)
         self.gl.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys step the race, not the camera
-        self.gl.setCameraPosition(pos=pg.Vector(0, 0, 0.4 * HEIGHT), distance=1.85 * SIDE,
+        self.gl.setCameraPosition(pos=pg.Vector(0, 0, 0.4 * HEIGHT), distance=CAMERA_DISTANCE,
                                   elevation=30, azimuth=-60)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -246,7 +247,8 @@ class SurfaceView(QWidget):
 
     def _update_trails(self, _step: int = 0) -> None:
         s, scale = self.session, self.scale
-        if scale is None or s.timeline is None:
+        if scale is None or s.timeline is None or not s.timeline.runs == len(s.runs) == len(
+                self.lines):  # no 2-D landscape, or runs changed and the restart is to come
             self._hide_trails()
             return
         heads, colors = [], []

@@ -1,0 +1,97 @@
+"""Frame cost: one timeline step plus the repaint of the contour map, arrows and loss plots.
+
+8 optimizers race on rosenbrock with 2 000-step trails already recorded. A gdviz frame
+computes one new step (8 updates); the views take it from the session's signals, and the
+pending paint events are processed (the real repaint). The baseline is a bare pyqtgraph
+PlotWidget of the contour's size redrawing the same 8 trails with the same pens (setData
+and the same paint processing). Both run offscreen in this process with the same
+pyqtgraph options, alternating; medians of 5 repeats of 60 frames. Goals: ≤ 1.5× the
+bare redraw, and a median under 8 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+import pyqtgraph as pg  # noqa: E402
+from PyQt6.QtWidgets import QApplication  # noqa: E402
+
+from gdviz.ui.app import application  # noqa: E402
+from gdviz.ui.session import Session  # noqa: E402
+from gdviz.ui.views.contour import ContourView  # noqa: E402
+from gdviz.ui.views.loss import LossView  # noqa: E402
+
+RUNS = (("gd", 1.5e-3), ("sgd", 1e-3), ("momentum", 1e-3), ("nesterov", 1e-3),
+        ("adagrad", 0.5), ("rmsprop", 1e-2), ("adam", 0.1), ("adamw", 0.1))
+TRAIL, FRAMES, REPEATS = 2000, 60, 5
+
+
+def race() -> Session:
+    session = Session("rosenbrock")
+    session.set_stop_on_convergence(False)
+    session.set_max_steps(10**6)
+    for kind, lr in RUNS:
+        session.add_run(kind, lr=lr)
+    session.run_to(TRAIL)
+    return session
+
+
+def ours(session: Session, contour: ContourView, loss: LossView) -> float:
+    times = []
+    for _ in range(FRAMES):
+        t0 = time.perf_counter()
+        session.step_forward()
+        QApplication.processEvents()  # the scene's pending updates: the real repaint
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def bare(widget: pg.PlotWidget, curves: list[pg.PlotDataItem], trails: list[np.ndarray],
+         start: int) -> float:
+    times = []
+    for k in range(FRAMES):
+        t0 = time.perf_counter()
+        for curve, trail in zip(curves, trails, strict=True):
+            data = trail[: start + k]
+            curve.setData(data[:, 0], data[:, 1])
+        QApplication.processEvents()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def main() -> None:
+    app = application()
+    session = race()
+    contour, loss = ContourView(session), LossView(session)
+    contour.resize(900, 800)
+    loss.resize(1400, 300)
+    contour.show()
+    loss.show()
+    # the bare baseline draws the same trails (recorded well past the race's head)
+    trails_session = race()
+    trails_session.run_to(TRAIL + REPEATS * FRAMES + 1)
+    trails = [trails_session.trail(i) for i in range(len(RUNS))]
+    widget = pg.PlotWidget()
+    widget.resize(900, 800)
+    curves = [widget.plot(pen=contour.trails[i].opts["pen"]) for i in range(len(RUNS))]
+    widget.show()
+    for _ in range(10):
+        app.processEvents()
+    t_ours, t_bare = [], []
+    for rep in range(REPEATS):
+        t_ours.append(ours(session, contour, loss))
+        t_bare.append(bare(widget, curves, trails, TRAIL + rep * FRAMES))
+        app.processEvents()
+    o, b = statistics.median(t_ours), statistics.median(t_bare)
+    print(json.dumps({"bench": "ui_frame", "ours": o, "baseline": b, "unit": "s/frame",
+                      "ratio": o / b, "goal": 1.5, "ours_goal_s": 0.008}))
+
+
+if __name__ == "__main__":
+    main()
