@@ -40,6 +40,7 @@ OVERLAYS = (
     ("log_loss", "Logarithmic loss axis", "L"),
 )
 SETTINGS_KEY = "main_window"
+HINT = "Space: start the race · click the map: move the start · F1: all shortcuts"
 
 
 def has_gl() -> bool:
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self._landscape_changed()
         self._default_state = self.saveState()
+        self.statusBar().showMessage(HINT)
         if remember_layout:
             self._restore_layout()
 

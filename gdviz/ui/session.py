@@ -62,7 +62,8 @@ class Session(QObject):
         self.tol = CONVERGENCE_TOL  # gradient norm at which a run counts as converged
         self.display: dict[str, bool] = {
             "trails": True, "gradient": True, "velocity": True, "quiver": False,
-            "markers": True, "log_contours": self.landscape.log_contours, "log_loss": True,
+            "markers": True, "log_contours": self.landscape.log_contours,
+            "log_loss": bounded_below(self.landscape),
         }
         self._steppers: list[Stepper] = []
         self.timeline: Timeline | None = None
@@ -84,8 +85,10 @@ class Session(QObject):
         self.start = tuple(land.start)
         self.runs = [replace(r, start=None, edits=()) for r in self.runs]
         self.display["log_contours"] = land.log_contours
+        self.display["log_loss"] = bounded_below(land)
         self.sigLandscapeChanged.emit()
         self.reset()
+        self.sigDisplayChanged.emit()
 
     def set_landscape_params(self, **params: float) -> None:
         """New parameter values (ValueError if refused); the race restarts."""
@@ -349,6 +352,12 @@ class Session(QObject):
             else:
                 parts.append(f"{r.label}: {status} at step {int(s.stopped_at[0])}")
         return " · ".join(parts)
+
+
+def bounded_below(land: Landscape) -> bool:
+    """True when the landscape has a known minimum: f − f_min on a log axis reads well.
+    Without one (a saddle) f falls without end and the log axis reads flat, then a cliff."""
+    return len(land.minima) > 0
 
 
 def landscape_names_by_group() -> dict[str, list[str]]:

@@ -283,6 +283,18 @@ def test_overlay_actions_and_keys_toggle_the_display(qtbot, key, shortcut):
     assert action.isChecked() == on
 
 
+def test_log_loss_action_follows_the_landscape(qtbot, session):
+    window = open_window(qtbot, session)
+    action = window.overlay_actions["log_loss"]
+    assert action.isChecked()
+    pick_landscape(window, "saddle")
+    assert not action.isChecked() and not overlay_drawn(window, "log_loss")
+    action.trigger()  # log on by hand still works
+    assert session.display["log_loss"] and overlay_drawn(window, "log_loss")
+    pick_landscape(window, "himmelblau")
+    assert action.isChecked() and overlay_drawn(window, "log_loss")
+
+
 @pytest.fixture
 def settings_dir(tmp_path):
     """QSettings (the layout memory) written under tmp_path for this test only."""

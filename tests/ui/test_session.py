@@ -107,3 +107,17 @@ def test_landscape_switch_and_1d(session):
     x = session.next_point(0)
     assert x.shape == (1,)
     assert np.isfinite(session.value_at((0.3,)))
+
+
+def test_log_loss_default_follows_the_landscape(qtbot):
+    """Without a minimum (saddles) the loss axis starts linear; the user may switch it."""
+    s = Session("saddle")
+    assert not s.display["log_loss"]
+    seen = []
+    s.sigDisplayChanged.connect(lambda: seen.append(s.display["log_loss"]))
+    s.set_landscape("rosenbrock")
+    assert s.display["log_loss"] and seen == [True]
+    s.set_landscape("monkey_saddle")
+    assert not s.display["log_loss"] and seen == [True, False]
+    s.set_display("log_loss", True)
+    assert s.display["log_loss"]

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 from PyQt6.QtGui import QImage
 
-from gdviz.ui.views.surface import HEIGHT, LIFT, SurfaceScale, SurfaceView
+from gdviz.ui.views.surface import (
+    AZIMUTH,
+    ELEVATION,
+    HEIGHT,
+    LIFT,
+    SurfaceScale,
+    SurfaceView,
+    camera_azimuth,
+)
 from tests.conftest import requires_gl
 
 pytestmark = requires_gl
@@ -140,3 +148,33 @@ def test_scale_handles_nan_and_flat_grids(Z, log):
     if np.isnan(Z).any():
         assert z[0, 0] == HEIGHT  # overflow drawn at the top
     np.testing.assert_allclose(scale.xy(np.array([[-1.0, 0.0], [1.0, 2.0]])), [[-5, -5], [5, 5]])
+
+
+def test_camera_looks_down_a_long_valley(view, session, qtbot):
+    """Looking across the turned quadratic's ravine, its near wall hid the floor."""
+    opts = view.gl.opts
+    assert (opts["azimuth"], opts["elevation"]) == (AZIMUTH, ELEVATION)  # rosenbrock
+    session.set_landscape("quadratic", angle=30.0, b=25.0)
+    assert opts["elevation"] == ELEVATION
+    assert opts["azimuth"] == pytest.approx(30.0 - 180.0, abs=2.0)  # along the valley
+    session.set_landscape_params(angle=-50.0)
+    assert opts["azimuth"] == pytest.approx(-50.0 - 0.0, abs=2.0)
+    session.step_forward(40)
+    qtbot.wait(50)
+    rgb = as_array(view.gl.grabFramebuffer()).astype(int)
+    for run in session.runs:  # every trail in sight
+        color = np.array([int(run.color[p:p + 2], 16) for p in (1, 3, 5)])
+        assert np.any(np.abs(rgb - color).max(axis=2) < 40), run.label
+    for name in ("himmelblau", "foggy_mountains", "saddle"):
+        session.set_landscape(name)
+        assert opts["azimuth"] == AZIMUTH, name
+
+
+def test_camera_azimuth_of_grids():
+    g = np.linspace(-5.0, 5.0, 41)
+    x, y = np.meshgrid(g, g, indexing="ij")
+    assert camera_azimuth(g, g, x**2 + y**2) == AZIMUTH  # a round bowl
+    assert camera_azimuth(g, g, 10 * y**2 + x**2 / 4) == pytest.approx(-180.0)  # along x
+    u, v = (x + y) / np.sqrt(2), (y - x) / np.sqrt(2)
+    assert camera_azimuth(g, g, 25 * v**2 + u**2) == pytest.approx(-135.0)  # along x = y
+    assert camera_azimuth(g, g, x**2 - y**2) == AZIMUTH  # a saddle: two lows, no valley

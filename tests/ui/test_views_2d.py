@@ -203,6 +203,66 @@ def test_hyperparameter_edits_are_marked(qtbot, session):
     assert view.edit_lines[2] == []
 
 
+def test_a_diverged_run_does_not_squash_the_other_loss_curves(qtbot):
+    s = Session("rosenbrock")
+    s.add_run("gd", lr=1.0)  # its last normal step has f ≈ 2e11
+    s.add_run("adam", lr=0.1)
+    view = shown(qtbot, LossView(s))
+    s.step_forward(200)
+    qtbot.wait(20)  # the auto-range is applied before the paint
+    gd, adam = s.snapshot(0), s.snapshot(1)
+    assert gd.status[0] == "diverged" and adam.status[0] == "running"
+    stop = int(gd.stopped_at[0])
+    # the diverged run's curves end at its stop; the other run's cover the whole timeline
+    np.testing.assert_array_equal(view.loss_curves[0].xData, np.arange(stop + 1))
+    np.testing.assert_array_equal(view.loss_curves[0].yData, s.history(0)[1][:stop + 1])
+    np.testing.assert_array_equal(view.loss_curves[1].yData, s.history(1)[1])
+    y0, y1 = view.loss_plot.vb.viewRange()[1]  # log10 of f
+    adam_log = np.log10(s.history(1)[1])
+    assert y0 <= adam_log.min() and adam_log.max() <= y1
+    # before the fix the range was [-0.92, 12.2] decades (gd's 2e11 at the top) and
+    # adam's 1.4 decades took 10 % of it; now they take most of it
+    assert np.ptp(adam_log) / (y1 - y0) > 0.6
+    (x0, x1), (g0, g1) = view.grad_plot.vb.viewRange()
+    assert g1 < 5 and x1 >= s.head_step  # the gradient plot too; the step axis stays whole
+    for k, (plot, mark) in enumerate(zip((view.loss_plot, view.grad_plot),
+                                         view.stop_marks[0], strict=True)):
+        assert mark.isVisible() and mark.toPlainText() == "✗", k
+        (x0, x1), (y0, y1) = plot.vb.viewRange()
+        assert mark.pos().x() == pytest.approx(stop, abs=0.05 * (x1 - x0))
+        assert x0 < mark.pos().x() < x1 and y0 < mark.pos().y() < y1  # pinned inside
+    assert not any(m.isVisible() for m in view.stop_marks[1])
+    s.set_display("markers", False)
+    assert not any(m.isVisible() for m in view.stop_marks[0])
+
+
+def test_only_diverged_runs_keep_them_in_the_range(qtbot):
+    s = Session("parabola")
+    s.add_run("gd", lr=1.5)
+    view = shown(qtbot, LossView(s))
+    s.step_forward(40)
+    qtbot.wait(20)
+    assert s.snapshot(0).status[0] == "diverged"
+    top = np.log10(view.loss_curves[0].yData.max())
+    y0, y1 = view.loss_plot.vb.viewRange()[1]
+    assert y0 < top <= y1
+
+
+def test_loss_axis_is_linear_on_landscapes_without_a_minimum(qtbot, session):
+    view = shown(qtbot, LossView(session))
+    assert view.loss_plot.getAxis("left").logMode
+    session.set_landscape("saddle")  # f falls without end: log(f − f_min) reads flat
+    session.step_forward(60)
+    assert not session.display["log_loss"] and not view.loss_plot.getAxis("left").logMode
+    assert view.loss_plot.getAxis("left").labelText == "f"
+    np.testing.assert_array_equal(view.loss_curves[0].yData, session.history(0)[1])
+    session.set_display("log_loss", True)  # the user may still ask for it
+    assert view.loss_plot.getAxis("left").logMode
+    assert view.loss_plot.getAxis("left").labelText == "f − f_min (log)"
+    session.set_landscape("himmelblau")
+    assert session.display["log_loss"] and view.loss_plot.getAxis("left").logMode
+
+
 # ---- 1-D curve ----------------------------------------------------------------------------
 @pytest.fixture
 def well(qtbot) -> Session:
@@ -253,3 +313,38 @@ def test_curve_view_is_empty_on_a_2d_landscape(qtbot, session):
     session.step_forward(5)
     assert len(view.curve.getData()[0]) > 0
     assert len(view.minima.data) == len(session.landscape.minima)
+
+
+def test_curve_marks_converged_and_diverged_runs(qtbot):
+    s = Session("double_well")
+    s.add_run("gd", lr=0.05)
+    s.set_stop_on_convergence(True)
+    view = shown(qtbot, CurveView(s))
+    s.step_forward(5)
+    assert not view.markers[0].isVisible()  # still running
+    while s.snapshot(0).status[0] == "running" and s.step < 2000:
+        s.step_forward(10)
+    snap = s.snapshot(0)
+    assert snap.status[0] == "converged"
+    marker = view.markers[0]
+    assert marker.isVisible() and marker.toPlainText() == "✓"
+    px = view.plot.vb.viewPixelSize()
+    at = marker.pos()
+    assert in_view(view, (at.x(), at.y()))
+    assert abs(at.x() - snap.params[0, 0]) < 2 * px[0]  # beside the point, just above it
+    assert 0 < (at.y() - snap.loss[0]) / px[1] < 40
+    assert marker.color.name() == s.runs[0].color
+    s.set_display("markers", False)
+    assert not marker.isVisible()
+
+    p = Session("parabola")
+    p.add_run("gd", lr=1.5)  # |1 − 2η| = 2: x doubles each step
+    p.add_run("gd", lr=0.1)
+    far = shown(qtbot, CurveView(p))
+    p.step_forward(100)  # the second run converges at step 70
+    gone = p.snapshot(0)
+    assert gone.status[0] == "diverged" and abs(gone.params[0, 0]) > 1e3
+    marker = far.markers[0]
+    assert marker.isVisible() and marker.toPlainText() == f"✗ {gone.stopped_at[0]}"
+    assert in_view(far, (marker.pos().x(), marker.pos().y()))  # at the edge, not off it
+    assert far.markers[1].toPlainText() == "✓"

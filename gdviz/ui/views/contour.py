@@ -19,7 +19,16 @@ from PyQt6.QtWidgets import QWidget
 from gdviz.ui.session import Session
 from gdviz.ui.style import COLORMAP, font, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
-from gdviz.ui.views.plotview import Arrow, PlotView, clip_end, inset, pixel_size, view_box
+from gdviz.ui.views.plotview import (
+    Arrow,
+    PlotView,
+    clip_end,
+    inset,
+    marker_item,
+    pixel_size,
+    stop_text,
+    view_box,
+)
 
 RES = 300
 LEVELS = 18  # contour lines drawn: LEVELS - 2, the extremes are dropped
@@ -207,13 +216,11 @@ class ContourView(PlotView):
         self.grad_arrows = [Arrow(self.plot, r.color) for r in runs]
         self.vel_arrows = [Arrow(self.plot, r.color, dashed=True) for r in runs]
         self._brushes = [pg.mkBrush(r.color) for r in runs]
-        self.markers = [pg.TextItem(color=r.color, fill=qcolor("#ffffff", 200)) for r in runs]
+        self.markers = [marker_item(r.color) for r in runs]
         for trail in self.trails:
             trail.setZValue(5)
             self.plot.addItem(trail)
         for marker in self.markers:
-            marker.setFont(font(13, bold=True))
-            marker.setZValue(40)
             self.plot.addItem(marker)
         self._draw_starts()
         self.draw_runs()
@@ -266,7 +273,7 @@ class ContourView(PlotView):
             text = ""
             if show["markers"] and i < len(self._now):
                 r = self._now[i]
-                text = {"converged": "✓", "diverged": f"✗ {r.stopped_at}"}.get(r.status, "")
+                text = stop_text(r.status, r.stopped_at)
                 at = np.clip(r.point, lo, hi)
                 if not text and np.any(at != r.point):  # running off the map: point to it
                     dx, dy = (r.point - at) / np.array(px)

@@ -3,6 +3,8 @@ slope, and the step the run is about to take."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtGui import QBrush
@@ -10,7 +12,16 @@ from PyQt6.QtWidgets import QWidget
 
 from gdviz.ui.session import Session
 from gdviz.ui.style import font, qcolor, style_plot
-from gdviz.ui.views.plotview import Arrow, PlotView, clip_end, inset, pixel_size, view_box
+from gdviz.ui.views.plotview import (
+    Arrow,
+    PlotView,
+    clip_end,
+    inset,
+    marker_item,
+    pixel_size,
+    stop_text,
+    view_box,
+)
 
 RES = 800
 TANGENT_HALF = 0.09  # half the tangent segment, as a fraction of the view's width on screen
@@ -18,6 +29,19 @@ MIN_STEP_PX = 2.0  # a next step shorter than this on screen gets no arrow
 STEP_DROP_PX = 16  # the step arrow runs this far below the point, clear of it and the curve
 LABEL_PX = 20  # vertical room of one slope label on screen
 HEADROOM = 0.5  # the default view shows this much of (f(start) − min f) above the start
+MARKER_GAP_PX = 10  # an end marker sits this far above (or below) its run's point
+MARKER_PX = 34  # vertical room an end marker needs above its point, the gap included
+STACK_PX = 22  # markers of runs stopped at one spot are stacked this far apart
+
+
+class RunOnCurve(NamedTuple):
+    """One run at the cursor, as the tangent, step arrow and end marker need it."""
+
+    x: float
+    f: float
+    slope: float
+    next_x: float | None  # None once the run stopped
+    mark: str  # "✓", "✗ <step>" or "" (running)
 
 
 class CurveView(PlotView):
@@ -26,8 +50,10 @@ class CurveView(PlotView):
     Items the window and tests read: ``plot`` (the PlotItem), ``curve``, ``minima``,
     ``points``; per run, in run order, ``tangents`` (PlotDataItem, two points),
     ``slope_labels`` (TextItem), ``step_arrows`` (Arrow from the point's x to the next
-    x, horizontal, just below the point) and ``trails`` (faded dots at the visited points). Signals:
-    ``sigClicked(x, y, modifiers)`` (a click sets the start x), ``sigHover(x, y)``.
+    x, horizontal, just below the point), ``trails`` (faded dots at the visited points)
+    and ``markers`` (TextItem: ✓ converged, ✗ and its step diverged, near the point and
+    inside the view). Signals: ``sigClicked(x, y, modifiers)`` (a click sets the start
+    x), ``sigHover(x, y)``.
     """
 
     def __init__(self, session: Session, parent: QWidget | None = None):
@@ -49,8 +75,9 @@ class CurveView(PlotView):
         self.slope_labels: list[pg.TextItem] = []
         self.step_arrows: list[Arrow] = []
         self.trails: list[pg.PlotDataItem] = []
+        self.markers: list[pg.TextItem] = []
         self._brushes: list[QBrush] = []
-        self._state: list[tuple[float, float, float, float | None]] = []  # x, f, slope, next x
+        self._state: list[RunOnCurve] = []
         session.sigLandscapeChanged.connect(self._on_landscape)
         session.sigRunsChanged.connect(self._rebuild_runs)
         session.sigTimelineReset.connect(self._draw_start)
@@ -118,7 +145,7 @@ class CurveView(PlotView):
 
     # ---- the runs ------------------------------------------------------------------------
     def _rebuild_runs(self) -> None:
-        for item in (*self.tangents, *self.slope_labels, *self.trails):
+        for item in (*self.tangents, *self.slope_labels, *self.trails, *self.markers):
             self.plot.removeItem(item)
         for arrow in self.step_arrows:
             arrow.remove(self.plot)
@@ -130,7 +157,9 @@ class CurveView(PlotView):
         self.step_arrows = [Arrow(self.plot, r.color, z=25) for r in runs]
         self.trails = [pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolPen=None,
                                        symbolBrush=qcolor(r.color, 120)) for r in runs]
-        for z, items in ((5, self.trails), (20, self.tangents), (26, self.slope_labels)):
+        self.markers = [marker_item(r.color) for r in runs]
+        for z, items in ((5, self.trails), (20, self.tangents), (26, self.slope_labels),
+                         (40, self.markers)):
             for item in items:
                 item.setZValue(z)
                 self.plot.addItem(item)
@@ -164,16 +193,18 @@ class CurveView(PlotView):
             trail.setData(xs, s.history(i)[1][:len(xs)])
             trail.setVisible(s.display["trails"])
         self._state = [
-            (float(f.params[0, 0]), float(f.loss[0]), float(f.grad[0, 0]),
-             float(s.next_point(i)[0]) if f.status[0] == "running" else None)
+            RunOnCurve(float(f.params[0, 0]), float(f.loss[0]), float(f.grad[0, 0]),
+                       float(s.next_point(i)[0]) if f.status[0] == "running" else None,
+                       stop_text(str(f.status[0]), int(f.stopped_at[0])))
             for i, f in enumerate(frame)
         ]
-        self.points.setData([st[0] for st in self._state], [st[1] for st in self._state],
+        self.points.setData([r.x for r in self._state], [r.f for r in self._state],
                             brush=self._brushes)
         self.relayout()
 
     def relayout(self) -> None:
-        """Tangents of a fixed screen length, slope labels and step arrows for the view."""
+        """Tangents of a fixed screen length, slope labels, step arrows and end markers for
+        the view."""
         vb = self.plot.vb
         px = pixel_size(vb)
         half_px = TANGENT_HALF * (vb.width() or 600.0)
@@ -184,7 +215,7 @@ class CurveView(PlotView):
                 tangent.setData([], [])
                 arrow.hide()
                 continue
-            x, f, slope, nxt = self._state[i]
+            x, f, slope, nxt, _ = self._state[i]
             dx = half_px / np.hypot(1 / px[0], slope / px[1])
             tangent.setData([x - dx, x + dx], [f - slope * dx, f + slope * dx])
             ends[i] = (x + dx, f + slope * dx, slope)
@@ -195,6 +226,7 @@ class CurveView(PlotView):
             else:
                 arrow.set(p, clip_end(p, np.array([nxt, p[1]]), lo, hi), px)
         self._place_labels(ends, px)
+        self._place_markers(px, lo, hi)
 
     def _place_labels(self, ends: dict[int, tuple[float, float, float]],
                       px: tuple[float, float]) -> None:
@@ -210,3 +242,28 @@ class CurveView(PlotView):
             label.setPos(x + 6 * px[0], y)
         for i, label in enumerate(self.slope_labels):
             label.setVisible(i in ends)
+
+    def _place_markers(self, px: tuple[float, float], lo: np.ndarray, hi: np.ndarray) -> None:
+        """✓ / ✗ above each stopped run's point (below it when the view's top is too
+        close), on the side facing the view's centre, stacked when several runs stopped at
+        one spot; a point off the view is marked at the nearest edge."""
+        show = self.session.display["markers"]
+        scale = np.array(px)
+        placed: list[np.ndarray] = []  # the markers' anchor points so far, in pixels
+        for i, marker in enumerate(self.markers):
+            run = self._state[i] if show and i < len(self._state) else None
+            if run is None or not run.mark or not np.isfinite([run.x, run.f]).all():
+                marker.setVisible(False)
+                continue
+            at = np.clip([run.x, run.f], lo, hi)
+            up = 1 if (hi[1] - at[1]) / px[1] > MARKER_PX else -1
+            right = at[0] > (lo[0] + hi[0]) / 2
+            pix = at / scale + [0, up * MARKER_GAP_PX]
+            for q in sorted(placed, key=lambda q: up * q[1]):  # in the stacking direction
+                if abs(pix[0] - q[0]) < 2 * STACK_PX and abs(pix[1] - q[1]) < STACK_PX - 0.5:
+                    pix[1] = q[1] + up * STACK_PX
+            placed.append(pix)
+            marker.setAnchor((1.0 if right else 0.0, 1.0 if up > 0 else 0.0))
+            marker.setPos(*(pix * scale))
+            marker.setText(run.mark)
+            marker.setVisible(True)

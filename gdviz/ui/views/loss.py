@@ -1,4 +1,9 @@
-"""Loss and gradient norm against the step, one curve per run, with the scrubber's step."""
+"""Loss and gradient norm against the step, one curve per run, with the scrubber's step.
+
+A diverged run's curves end at its last normal step with a ✗, and they stay out of the
+y auto-range while another run has not diverged: the blow-up before a divergence (f of
+1e12 and more) would squash every other curve into a flat line.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,12 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, style_plot
+from gdviz.ui.views.plotview import marker_item, pixel_size
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
 MIN_STEPS_SHOWN = 10  # a young race's step axis spans 0…this (then it follows the data)
 SHIFT_FLOOR = 1e-4  # on a log axis f − f_min is drawn plus this fraction of its span
+STOP_PAD_PX = (9, 11)  # a ✗ stays this far inside the plot's edges (x, y)
 
 
 class LogFriendlyAxis(pg.AxisItem):
@@ -29,12 +36,30 @@ class LogFriendlyAxis(pg.AxisItem):
         return levels
 
 
+class RunCurve(pg.PlotDataItem):
+    """A run's curve for the auto-range: with ``in_range`` False it is drawn but left out
+    of the y range; ``last_step`` (the timeline's head) keeps the step range whole when
+    the curve ends earlier (a diverged run's, cut at its stop)."""
+
+    in_range = True
+    last_step = 0.0
+
+    def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802, N803 (Qt names)
+        if ax == 1 and not self.in_range:
+            return None, None
+        bounds = super().dataBounds(ax, frac, orthoRange)
+        if ax == 0 and bounds is not None and bounds[1] is not None:
+            return bounds[0], max(bounds[1], self.last_step)
+        return bounds
+
+
 class LossView(QWidget):
     """Two stacked plots sharing the step axis: ``loss_plot`` (f) and ``grad_plot`` (‖∇f‖).
 
-    Per run, in run order: ``loss_curves`` and ``grad_curves`` (PlotDataItem) and
-    ``edit_lines`` (dotted InfiniteLines at the steps where its hyperparameters were
-    edited). ``cursors`` are the two vertical lines at the session's step. The curves
+    Per run, in run order: ``loss_curves`` and ``grad_curves`` (RunCurve), ``stop_marks``
+    (a ✗ TextItem on each plot at the end of a diverged run's curves, kept inside the
+    plot) and ``edit_lines`` (dotted InfiniteLines at the steps where its hyperparameters
+    were edited). ``cursors`` are the two vertical lines at the session's step. The curves
     are redrawn only when the recorded timeline changed; seeking moves the cursors.
     """
 
@@ -70,15 +95,20 @@ class LossView(QWidget):
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
             line.setZValue(20)
             plot.addItem(line, ignoreBounds=True)
-        self.loss_curves: list[pg.PlotDataItem] = []
-        self.grad_curves: list[pg.PlotDataItem] = []
+        self.loss_curves: list[RunCurve] = []
+        self.grad_curves: list[RunCurve] = []
         self.edit_lines: list[list[pg.InfiniteLine]] = []
+        self.stop_marks: list[tuple[pg.TextItem, pg.TextItem]] = []
+        # per run: where its curves end if it diverged (step, y on each plot), else None
+        self._stops: list[tuple[float, float, float] | None] = []
         self._drawn: tuple[int, int] | None = None  # (rows, head step) the curves show
         self._young = False  # the step axis is pinned to 0…MIN_STEPS_SHOWN
         session.sigRunsChanged.connect(self._rebuild_runs)
         session.sigTimelineReset.connect(self._on_reset)
         session.sigDisplayChanged.connect(self._on_display)
         session.sigStepChanged.connect(self.show_step)
+        for plot in (self.loss_plot, self.grad_plot):
+            plot.vb.sigRangeChanged.connect(self._place_stops)
         self._rebuild_runs()
         self._on_display()
 
@@ -100,11 +130,19 @@ class LossView(QWidget):
         self.grad_plot.clear()
         runs = self.session.runs
         self.loss_curves, self.grad_curves, self.edit_lines = [], [], []
+        self.stop_marks, self._stops = [], []
         for r in runs:
             pen = pg.mkPen(r.color, width=1)  # 1 px: Qt's fast path for 16 long curves
+            marks = (marker_item(r.color), marker_item(r.color))
+            self.stop_marks.append(marks)
+            for plot, mark in zip((self.loss_plot, self.grad_plot), marks, strict=True):
+                mark.setText("✗")
+                mark.setAnchor((0.5, 0.5))
+                mark.setVisible(False)
+                plot.addItem(mark, ignoreBounds=True)
             for plot, curves, name in ((self.loss_plot, self.loss_curves, r.label),
                                        (self.grad_plot, self.grad_curves, None)):
-                curve = pg.PlotDataItem(pen=pen, name=name)
+                curve = RunCurve(pen=pen, name=name)
                 curve.setDownsampling(auto=True, method="peak")
                 curve.setClipToView(True)
                 plot.addItem(curve)
@@ -158,19 +196,64 @@ class LossView(QWidget):
         self._young = young
 
     def _set_data(self) -> None:
-        histories = [self.session.history(i) for i in range(len(self.loss_curves))]
+        """Each run's curves (a diverged run's up to its stop), the shift that keeps a log
+        axis positive, and which curves the y auto-range follows."""
+        t = self.session.timeline
+        assert t is not None
+        head = [t.snapshot(len(t) - 1, i) for i in range(len(self.loss_curves))]
+        diverged = [str(h.status[0]) == "diverged" for h in head]
+        histories = []
+        for i, h in enumerate(head):
+            steps, loss, grad_norm = self.session.history(i)
+            end = np.searchsorted(steps, h.stopped_at[0], side="right") if diverged[i] else None
+            histories.append((steps[:end], loss[:end], grad_norm[:end]))
+        in_range = [not d or all(diverged) for d in diverged]
         log = self.session.display["log_loss"]
-        shift, label = 0.0, "f (log)" if log else "f"
-        if log:
-            finite = [h[1][np.isfinite(h[1])] for h in histories]
-            values = np.concatenate(finite) if finite else np.empty(0)
-            lo = float(values.min()) if values.size else 1.0
-            if lo <= 0:
-                span = float(values.max()) - lo
-                shift = lo - SHIFT_FLOOR * (span if span > 0 else 1.0)
-                label = "f − f_min (log)"
+        shift, label = self._shift(histories, in_range) if log else (0.0, "f")
         self.loss_plot.getAxis("left").setLabel(label, **{"font-size": f"{FONT_PT}pt"})
-        for (steps, loss, grad_norm), lc, gc in zip(histories, self.loss_curves,
-                                                    self.grad_curves, strict=True):
-            lc.setData(steps, loss - shift if shift else loss)
-            gc.setData(steps, np.maximum(grad_norm, GRAD_FLOOR) if log else grad_norm)
+        self._stops = []
+        for (steps, loss, grad_norm), lc, gc, bounded, stop in zip(
+                histories, self.loss_curves, self.grad_curves, in_range, diverged, strict=True):
+            loss = loss - shift if shift else loss
+            grad_norm = np.maximum(grad_norm, GRAD_FLOOR) if log else grad_norm
+            lc.in_range = gc.in_range = bounded
+            lc.last_step = gc.last_step = float(t.head_step)
+            lc.setData(steps, loss)
+            gc.setData(steps, grad_norm)
+            ends = (float(loss[-1]), float(grad_norm[-1]))
+            self._stops.append((float(steps[-1]), *(np.log10(ends) if log else ends))
+                               if stop and len(steps) else None)
+        self._place_stops()
+
+    @staticmethod
+    def _shift(histories: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+               in_range: list[bool]) -> tuple[float, str]:
+        """What a log axis subtracts from f, and its label: 0 ("f (log)") while every f is
+        positive, else a bit below the lowest f ("f − f_min (log)"), the bit a fraction of
+        the span of the curves in the y range."""
+        finite = [h[1][np.isfinite(h[1])] for h in histories]
+        values = np.concatenate(finite) if finite else np.empty(0)
+        if not values.size or values.min() > 0:
+            return 0.0, "f (log)"
+        lo = float(values.min())
+        shown = [v for v, bounded in zip(finite, in_range, strict=True) if bounded and v.size]
+        span = float(np.ptp(np.concatenate(shown))) if shown else 0.0
+        return lo - SHIFT_FLOOR * (span if span > 0 else 1.0), "f − f_min (log)"
+
+    def _place_stops(self) -> None:
+        """A ✗ at the end of each diverged run's curves, moved inside the plot if the end
+        is outside (it usually is: the curves that stay in the y range are the others)."""
+        show = self.session.display["markers"]
+        for i, marks in enumerate(self.stop_marks):
+            stop = self._stops[i] if show and i < len(self._stops) else None
+            for k, (plot, mark) in enumerate(zip((self.loss_plot, self.grad_plot), marks,
+                                                 strict=True)):
+                if stop is None or not np.isfinite(stop[1 + k]):
+                    mark.setVisible(False)
+                    continue
+                (x0, x1), (y0, y1) = plot.vb.viewRange()
+                px = pixel_size(plot.vb)
+                pad = (STOP_PAD_PX[0] * px[0], STOP_PAD_PX[1] * px[1])
+                mark.setPos(float(np.clip(stop[0], x0 + pad[0], x1 - pad[0])),
+                            float(np.clip(stop[1 + k], y0 + pad[1], y1 - pad[1])))
+                mark.setVisible(True)

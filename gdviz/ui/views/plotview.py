@@ -9,7 +9,7 @@ from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.ui.session import Session
-from gdviz.ui.style import qcolor
+from gdviz.ui.style import font, qcolor
 
 RESAMPLE_DELAY_MS = 80
 HEAD_PX = 16  # arrow heads' length on screen (shorter on arrows shorter than 23 px)
@@ -35,6 +35,19 @@ def inset(vb: pg.ViewBox) -> tuple[np.ndarray, np.ndarray]:
     lo, hi = np.array([x0, y0]), np.array([x1, y1])
     pad = MARGIN * (hi - lo)
     return lo + pad, hi - pad
+
+
+def stop_text(status: str, stopped_at: int) -> str:
+    """A stopped run's marker: "✓" converged, "✗ <step>" diverged, "" still running."""
+    return {"converged": "✓", "diverged": f"✗ {stopped_at}"}.get(status, "")
+
+
+def marker_item(color: str) -> pg.TextItem:
+    """A bold end marker in a run's colour on a light fill, drawn above the runs' items."""
+    marker = pg.TextItem(color=color, fill=qcolor("#ffffff", 200))
+    marker.setFont(font(13, bold=True))
+    marker.setZValue(40)
+    return marker
 
 
 def clip_end(p: np.ndarray, q: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:

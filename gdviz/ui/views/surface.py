@@ -40,6 +40,11 @@ POINT_PX = 11
 GHOST_ALPHA = 90  # a trail's parts hidden behind a hill show through this faintly (0-255)
 HINT = "drag to rotate, wheel to zoom, middle-drag to pan"
 CAMERA_DISTANCE = 1.6 * SIDE  # the surface fills most of a square view (fov 60° across)
+ELEVATION = 40.0  # degrees: high enough to see into the valleys, not only their walls
+AZIMUTH = -60.0  # degrees from +x towards +y: the camera's side unless a valley runs across it
+FLOOR_SHARE = 0.2  # the lowest fifth of the surface's vertices are its floor
+VALLEY_ELONGATION = 2.5  # a floor this many times longer than wide (std) is a valley
+VALLEY_GAP = 0.05 * SIDE  # ... if no gap wider than this splits it along its length
 
 # pyqtgraph's GL items keep one shader program for all widgets, valid only if every GL
 # context shares one group (pyqtgraph#1822, #3455): a second SurfaceView, a floated dock or
@@ -80,6 +85,23 @@ _SOFT_SHADER = gl.shaders.ShaderProgram("gdviz_soft", [
         }
     """),
 ])
+
+
+def camera_azimuth(gx: Array, gy: Array, gz: Array) -> float:
+    """Where the camera looks from (degrees) for the surface ``gz[j, i]`` over ``gx[j]``,
+    ``gy[i]``: along the floor (its lowest ``FLOOR_SHARE``) when that is a long unbroken
+    valley (a camera looking across it sees its near wall, and the runs on the floor hide
+    behind it), from the valley's end on the ``AZIMUTH`` side; else ``AZIMUTH``."""
+    x, y = np.meshgrid(gx, gy, indexing="ij")
+    floor = gz <= np.quantile(gz, FLOOR_SHARE)
+    pts = np.column_stack([x[floor], y[floor]])
+    if len(pts) < 3:
+        return AZIMUTH
+    spread, axes = np.linalg.eigh(np.cov(pts.T))  # ascending: across, then along the floor
+    along = np.sort(pts @ axes[:, 1])
+    if spread[1] < VALLEY_ELONGATION**2 * spread[0] or np.diff(along).max() > VALLEY_GAP:
+        return AZIMUTH
+    return float(np.degrees(np.arctan2(axes[1, 1], axes[0, 1])) % 180.0 - 180.0)
 
 
 @dataclass(frozen=True)
@@ -148,7 +170,8 @@ class SurfaceView(QWidget):
     ``surface`` (GLSurfacePlotItem), ``surface_grid`` (GL ``x (res,)``, ``y (res,)``,
     ``z (res, res)`` with z[j, i] over x[j], y[i]), ``lines`` (one GLLinePlotItem per run),
     ``ghosts`` (the same trails, faint and never occluded), ``points`` (GLScatterPlotItem
-    of the current points, in run order, never occluded).
+    of the current points, in run order, never occluded). Each landscape gets a fresh
+    camera, ``ELEVATION`` high, from ``camera_azimuth``.
     """
 
     def __init__(self, session: Session, parent: QWidget | None = None):
@@ -169,8 +192,6 @@ class SurfaceView(QWidget):
         self.gl.setBackgroundColor("w")
         self.gl.setToolTip(HINT)
         self.gl.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys step the race, not the camera
-        self.gl.setCameraPosition(pos=pg.Vector(0, 0, 0.4 * HEIGHT), distance=CAMERA_DISTANCE,
-                                  elevation=30, azimuth=-60)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
@@ -198,7 +219,7 @@ class SurfaceView(QWidget):
     def _on_landscape(self) -> None:
         land = self.session.landscape
         self.caption.setText(f"{land.title} — 3-D")
-        self._draw_surface()
+        self._draw_surface(aim=True)
         self._hide_trails()  # the timeline restarts next; sigStepChanged redraws them
 
     def _on_display(self) -> None:
@@ -207,7 +228,8 @@ class SurfaceView(QWidget):
             self._draw_surface()
         self._update_trails()
 
-    def _draw_surface(self) -> None:
+    def _draw_surface(self, aim: bool = False) -> None:
+        """The surface for the landscape; with ``aim`` a fresh camera for it, too."""
         land = self.session.landscape
         if land.dim != 2:
             self.scale, self.surface_grid = None, None
@@ -221,6 +243,10 @@ class SurfaceView(QWidget):
         self.surface_grid = (gx, gy, gz)
         self.surface.setData(x=gx, y=gy, z=gz, colors=colors)
         self.surface.setVisible(True)
+        if aim:
+            self.gl.setCameraPosition(pos=pg.Vector(0, 0, 0.4 * HEIGHT),
+                                      distance=CAMERA_DISTANCE, elevation=ELEVATION,
+                                      azimuth=camera_azimuth(gx, gy, gz))
 
     # ---- the trails: setData per step --------------------------------------------------
     def _on_runs(self) -> None:
