@@ -12,33 +12,19 @@ made behind the head drops the rows after the cursor and goes on from there.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from gdviz.core import probe
-from gdviz.core.hyper import Value
-from gdviz.core.landscapes import LANDSCAPES, Landscape, get_landscape
+from gdviz.core.landscapes import Landscape, get_landscape
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.run import RUNNING, Snapshot, Stepper
 from gdviz.core.timeline import Timeline
+from gdviz.ui.runs import RunConfig, bounded_below, default_label, next_color
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-           "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
 CONVERGENCE_TOL = 1e-6
-
-
-@dataclass(frozen=True)
-class RunConfig:
-    """One racing optimizer as the user set it up."""
-
-    kind: str  # optimizer registry name
-    hyper: dict[str, Value]  # resolved, validated
-    label: str
-    color: str  # "#rrggbb"
-    start: tuple[float, ...] | None = None  # None: the shared start
-    edits: tuple[int, ...] = field(default=())  # steps at which hyper was edited
 
 
 class Session(QObject):
@@ -103,20 +89,12 @@ class Session(QObject):
         """Add an optimizer to the race (ValueError on a bad name or value)."""
         values = get_optimizer(kind).resolve(**hyper)
         get_optimizer(kind).make(None, **values)  # refuses combinations, e.g. nesterov without μ
-        used = {r.color for r in self.runs}
-        color = color or next((c for c in PALETTE if c not in used), PALETTE[len(self.runs) % 10])
-        self.runs.append(RunConfig(kind, values, label or self._default_label(kind, values), color))
+        color = color or next_color(self.runs)
+        self.runs.append(RunConfig(kind, values, label or default_label(self.runs, kind, values),
+                                   color))
         self.sigRunsChanged.emit()
         self.reset()
         return len(self.runs) - 1
-
-    def _default_label(self, kind: str, values: dict[str, Value]) -> str:
-        label = f"{kind} η={values['lr']:g}"
-        taken = {r.label for r in self.runs}
-        k = 2
-        while label in taken:
-            label, k = f"{kind} η={values['lr']:g} ({k})", k + 1
-        return label
 
     def remove_run(self, i: int) -> None:
         del self.runs[i]
@@ -352,17 +330,3 @@ class Session(QObject):
             else:
                 parts.append(f"{r.label}: {status} at step {int(s.stopped_at[0])}")
         return " · ".join(parts)
-
-
-def bounded_below(land: Landscape) -> bool:
-    """True when the landscape has a known minimum: f − f_min on a log axis reads well.
-    Without one (a saddle) f falls without end and the log axis reads flat, then a cliff."""
-    return len(land.minima) > 0
-
-
-def landscape_names_by_group() -> dict[str, list[str]]:
-    """Registry names grouped for the picker, in registry order."""
-    groups: dict[str, list[str]] = {}
-    for name, land in LANDSCAPES.items():
-        groups.setdefault(land.group, []).append(name)
-    return groups

@@ -18,7 +18,8 @@ from PyQt6.QtWidgets import (
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.ui import style
 from gdviz.ui.panels.fields import ValueEdit, fmt
-from gdviz.ui.session import Session, landscape_names_by_group
+from gdviz.ui.runs import landscape_names_by_group
+from gdviz.ui.session import Session
 
 GROUP_TITLES = {"classic": "Classic test functions", "teaching": "Teaching landscapes",
                 "1d": "1-D curves"}

@@ -29,7 +29,8 @@ from gdviz.core.hyper import Hyper
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.ui import style
 from gdviz.ui.panels.fields import ValueEdit, fmt
-from gdviz.ui.session import RunConfig, Session
+from gdviz.ui.runs import RunConfig
+from gdviz.ui.session import Session
 
 PAIRS_PER_ROW = 2  # hyperparameter editors side by side in a card
 
