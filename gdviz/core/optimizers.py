@@ -147,10 +147,11 @@ def _rmsprop(h: Mapping[str, Value], lr: Schedule) -> tuple[InitFn, UpdateFn]:
     def update(g: Array, s: RMSpropState, p: Array) -> tuple[Array, RMSpropState]:
         t = s.step + 1
         g = _decayed(g, p, wd)
-        v = g * (1 - alpha)  # α·v + ((1−α)·g)·g, torch's addcmul order
-        v *= g
-        v += s.square_avg * alpha
-        step = np.sqrt(v)
+        step = g * (1 - alpha)  # scratch: α·v + ((1−α)·g)·g, torch's addcmul order
+        step *= g
+        v = s.square_avg * alpha
+        v += step
+        np.sqrt(v, out=step)
         step += eps
         np.divide(g, step, out=step)
         b = s.velocity
@@ -180,11 +181,12 @@ def _adam(h: Mapping[str, Value], lr: Schedule, decoupled: bool) -> tuple[InitFn
         m = g - s.m  # m ← m + (1−β₁)(g − m), the lerp torch uses
         m *= 1 - b1
         m += s.m
-        v = g * (1 - b2)
-        v *= g
-        v += s.v * b2
+        step = g * (1 - b2)  # scratch: ((1−β₂)·g)·g, torch's addcmul order
+        step *= g
+        v = s.v * b2
+        v += step
         bc1, bc2 = 1 - b1**t, 1 - b2**t
-        step = np.sqrt(v)
+        np.sqrt(v, out=step)
         step /= math.sqrt(bc2)
         step += eps
         np.divide(m, step, out=step)
