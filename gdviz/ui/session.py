@@ -115,7 +115,11 @@ class Session(QObject):
         self._branch()
         step = self.step
         edits = r.edits if step == 0 else (*[e for e in r.edits if e < step], step)
-        self.runs[i] = replace(r, hyper=values, edits=edits)
+        others = self.runs[:i] + self.runs[i + 1:]
+        label = r.label  # a label the user typed stays; the generated one follows η
+        if label == default_label(others, r.kind, r.hyper):
+            label = default_label(others, r.kind, values)
+        self.runs[i] = replace(r, hyper=values, edits=edits, label=label)
         if step == 0:
             self.reset()
         else:

@@ -305,3 +305,20 @@ def test_typing_a_max_steps_applies_once(qtbot, bar, session):
     qtbot.keyClicks(bar.max_steps, "5000")
     qtbot.keyClick(bar.max_steps, Qt.Key.Key_Return)
     assert seen == [5000] and session.max_steps == 5000
+
+
+def test_scrubber_marks_hyperparameter_edits(session, qtbot):
+    from gdviz.ui.panels.transport import TransportBar
+
+    bar = TransportBar(session)
+    qtbot.addWidget(bar)
+    bar.resize(1200, 60)
+    session.step_forward(80)
+    session.seek(30)
+    session.set_hyper(2, "lr", 0.05)
+    assert bar.scrubber.marks == [(30, session.runs[2].color)]
+    session.step_forward(50)
+    x30, x80 = bar.scrubber.mark_x(30), bar.scrubber.mark_x(80)
+    assert 0 < x30 < x80 < bar.scrubber.width()
+    session.reset()  # a restart forgets the edits and their marks
+    assert bar.scrubber.marks == []

@@ -121,3 +121,11 @@ def test_log_loss_default_follows_the_landscape(qtbot):
     assert not s.display["log_loss"] and seen == [True, False]
     s.set_display("log_loss", True)
     assert s.display["log_loss"]
+
+
+def test_generated_label_follows_the_learning_rate_but_a_typed_one_stays(session):
+    session.set_hyper(2, "lr", 0.05)
+    assert session.runs[2].label == "adam η=0.05"
+    session.set_appearance(0, label="plain GD")
+    session.set_hyper(0, "lr", 0.002)
+    assert session.runs[0].label == "plain GD"

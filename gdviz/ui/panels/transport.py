@@ -16,7 +16,6 @@ from PyQt6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
-    QSlider,
     QSpinBox,
     QStyle,
     QToolButton,
@@ -24,6 +23,7 @@ from PyQt6.QtWidgets import (
 )
 
 from gdviz.ui import style
+from gdviz.ui.panels.timeline_slider import TimelineSlider
 from gdviz.ui.session import Session
 
 WIDE = 900  # px: from this width on the bar is a single row
@@ -47,9 +47,10 @@ class TransportBar(QWidget):
                                         lambda: session.seek(0))
         self.restart_action = self._action("Restart", "R", Pixmap.SP_BrowserReload,
                                            "Restart the race from step 0", session.reset)
-        self.scrubber = QSlider(Qt.Orientation.Horizontal)
+        self.scrubber = TimelineSlider()
         self.scrubber.setMinimumWidth(160)
-        self.scrubber.setToolTip("The recorded timeline: drag to show any earlier step")
+        self.scrubber.setToolTip("The recorded timeline: drag to show any earlier step; "
+                                 "the triangles mark hyperparameter edits")
         self.scrubber.sliderPressed.connect(session.pause)
         self.scrubber.valueChanged.connect(session.seek)
         self.step_label = QLabel()
@@ -74,6 +75,8 @@ class TransportBar(QWidget):
         self._layout()
         session.sigStepChanged.connect(self._sync_step)
         session.sigPlayingChanged.connect(self._sync_playing)
+        session.sigRunsChanged.connect(self._sync_marks)
+        session.sigTimelineReset.connect(self._sync_marks)
         self._sync_step(session.step)
         self._sync_playing(session.playing)
 
@@ -124,6 +127,9 @@ class TransportBar(QWidget):
         self.scrubber.setValue(step)
         self.scrubber.blockSignals(False)
         self.step_label.setText(f"step {step} / {head}")
+
+    def _sync_marks(self) -> None:
+        self.scrubber.set_marks([(step, r.color) for r in self.session.runs for step in r.edits])
 
     def _sync_playing(self, playing: bool) -> None:
         icon = Pixmap.SP_MediaPause if playing else Pixmap.SP_MediaPlay
