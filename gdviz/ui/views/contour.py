@@ -107,14 +107,7 @@ class ContourView(PlotView):
         self._now: list[RunNow] = []  # what the arrows and markers are drawn from
         self._brushes: list[QBrush] = []
         self._drawn_options: tuple[bool, bool] | None = None  # (log_contours, quiver) drawn
-        session.sigLandscapeChanged.connect(self._on_landscape)
-        session.sigDisplayChanged.connect(self._on_display)
-        session.sigRunsChanged.connect(self._rebuild_runs)
-        session.sigTimelineReset.connect(self._draw_starts)
-        session.sigStepChanged.connect(self.draw_runs)
-        self._rebuild_runs()
-        self._on_landscape()
-        self.follow_view()
+        self.follow()
 
     @property
     def active(self) -> bool:

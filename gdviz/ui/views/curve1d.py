@@ -78,14 +78,7 @@ class CurveView(PlotView):
         self.markers: list[pg.TextItem] = []
         self._brushes: list[QBrush] = []
         self._state: list[RunOnCurve] = []
-        session.sigLandscapeChanged.connect(self._on_landscape)
-        session.sigRunsChanged.connect(self._rebuild_runs)
-        session.sigTimelineReset.connect(self._draw_start)
-        session.sigStepChanged.connect(self.draw_runs)
-        session.sigDisplayChanged.connect(self.draw_runs)
-        self._rebuild_runs()
-        self._on_landscape()
-        self.follow_view()
+        self.follow()
 
     @property
     def active(self) -> bool:
@@ -125,7 +118,7 @@ class CurveView(PlotView):
         else:
             self.minima.clear()
         self.resample()
-        self._draw_start()
+        self._draw_starts()
         self.draw_runs()
 
     def draw_landscape(self) -> None:
@@ -136,7 +129,10 @@ class CurveView(PlotView):
         xs, f = self.session.curve(((x0, x1),), RES)
         self.curve.setData(xs, np.where(np.isfinite(f), f, np.nan), connect="finite")
 
-    def _draw_start(self) -> None:
+    def _on_display(self) -> None:
+        self.draw_runs()
+
+    def _draw_starts(self) -> None:
         if not self.active:
             self.start_marker.clear()
             return

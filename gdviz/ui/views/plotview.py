@@ -165,10 +165,34 @@ class PlotView(QWidget):
         """The start a click at data point (x, y) asks for."""
         raise NotImplementedError
 
-    # ---- pan / zoom ----------------------------------------------------------------------
-    def follow_view(self) -> None:
-        """Start reacting to pan/zoom; subclasses call it once their items exist."""
+    # ---- following the session and the view ---------------------------------------------
+    def follow(self) -> None:
+        """Draw once, then follow the session's signals and pan/zoom; subclasses call it
+        once their items exist and provide the reactions named here."""
+        s = self.session
+        s.sigLandscapeChanged.connect(self._on_landscape)
+        s.sigDisplayChanged.connect(self._on_display)
+        s.sigRunsChanged.connect(self._rebuild_runs)
+        s.sigTimelineReset.connect(self._draw_starts)
+        s.sigStepChanged.connect(self.draw_runs)
+        self._rebuild_runs()
+        self._on_landscape()
         self.plot.vb.sigRangeChanged.connect(self._on_range_changed)
+
+    def _on_landscape(self) -> None:
+        raise NotImplementedError
+
+    def _on_display(self) -> None:
+        raise NotImplementedError
+
+    def _rebuild_runs(self) -> None:
+        raise NotImplementedError
+
+    def _draw_starts(self) -> None:
+        raise NotImplementedError
+
+    def draw_runs(self) -> None:
+        raise NotImplementedError
 
     def _on_range_changed(self) -> None:
         self.relayout()
