@@ -322,3 +322,15 @@ def test_scrubber_marks_hyperparameter_edits(session, qtbot):
     assert 0 < x30 < x80 < bar.scrubber.width()
     session.reset()  # a restart forgets the edits and their marks
     assert bar.scrubber.marks == []
+
+
+def test_log_contours_is_off_limits_for_a_curve(session, qtbot):
+    from gdviz.ui.panels.landscape import LandscapePanel
+
+    panel = LandscapePanel(session)
+    qtbot.addWidget(panel)
+    assert panel.log_contours.isEnabled()
+    session.set_landscape("double_well")
+    assert not panel.log_contours.isEnabled()
+    session.set_landscape("booth")
+    assert panel.log_contours.isEnabled()

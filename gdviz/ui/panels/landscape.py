@@ -184,6 +184,7 @@ class LandscapePanel(QWidget):
         self.log_contours.blockSignals(True)
         self.log_contours.setChecked(self.session.display["log_contours"])
         self.log_contours.blockSignals(False)
+        self.log_contours.setEnabled(self.session.landscape.dim == 2)  # a curve has none
 
     def _sync_start(self) -> None:
         for edit, value in zip(self.start_edits, self.session.start, strict=False):
