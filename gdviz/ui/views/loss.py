@@ -1,7 +1,7 @@
 """Loss and gradient norm against the step, one curve per run, with the scrubber's step.
 
 A diverged run's curves end at its last normal step with a ✗, and they stay out of the
-y auto-range while another run has not diverged: the blow-up before a divergence (f of
+y range while another run has not diverged: the blow-up before a divergence (f of
 1e12 and more) would squash every other curve into a flat line.
 """
 
@@ -14,6 +14,7 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, style_plot
+from gdviz.ui.views.follow import steps_range, values_range
 from gdviz.ui.views.plotview import marker_item, pixel_size
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
@@ -36,27 +37,10 @@ class LogFriendlyAxis(pg.AxisItem):
         return levels
 
 
-class RunCurve(pg.PlotDataItem):
-    """A run's curve for the auto-range: with ``in_range`` False it is drawn but left out
-    of the y range; ``last_step`` (the timeline's head) keeps the step range whole when
-    the curve ends earlier (a diverged run's, cut at its stop)."""
-
-    in_range = True
-    last_step = 0.0
-
-    def dataBounds(self, ax, frac=1.0, orthoRange=None):  # noqa: N802, N803 (Qt names)
-        if ax == 1 and not self.in_range:
-            return None, None
-        bounds = super().dataBounds(ax, frac, orthoRange)
-        if ax == 0 and bounds is not None and bounds[1] is not None:
-            return bounds[0], max(bounds[1], self.last_step)
-        return bounds
-
-
 class LossView(QWidget):
     """Two stacked plots sharing the step axis: ``loss_plot`` (f) and ``grad_plot`` (‖∇f‖).
 
-    Per run, in run order: ``loss_curves`` and ``grad_curves`` (RunCurve), ``stop_marks``
+    Per run, in run order: ``loss_curves`` and ``grad_curves`` (PlotDataItem), ``stop_marks``
     (a ✗ TextItem on each plot at the end of a diverged run's curves, kept inside the
     plot) and ``edit_lines`` (dotted InfiniteLines at the steps where its hyperparameters
     were edited). ``cursors`` are the two vertical lines at the session's step. The curves
@@ -95,26 +79,30 @@ class LossView(QWidget):
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
             line.setZValue(20)
             plot.addItem(line, ignoreBounds=True)
-        self.loss_curves: list[RunCurve] = []
-        self.grad_curves: list[RunCurve] = []
+        self.loss_curves: list[pg.PlotDataItem] = []
+        self.grad_curves: list[pg.PlotDataItem] = []
         self.edit_lines: list[list[pg.InfiniteLine]] = []
         self.stop_marks: list[tuple[pg.TextItem, pg.TextItem]] = []
         # per run: where its curves end if it diverged (step, y on each plot), else None
         self._stops: list[tuple[float, float, float] | None] = []
         self._drawn: tuple[int, int] | None = None  # (rows, head step) the curves show
-        self._young = False  # the step axis is pinned to 0…MIN_STEPS_SHOWN
+        self.following = True  # the ranges follow the race until the user pans or zooms
         session.sigRunsChanged.connect(self._rebuild_runs)
         session.sigTimelineReset.connect(self._on_reset)
         session.sigDisplayChanged.connect(self._on_display)
         session.sigStepChanged.connect(self.show_step)
         for plot in (self.loss_plot, self.grad_plot):
             plot.vb.sigRangeChanged.connect(self._place_stops)
+            plot.vb.sigRangeChangedManually.connect(self._user_moved)
+        self.widget.scene().sigMouseClicked.connect(self._on_click)
+        self.widget.setToolTip("Drag or scroll to look closer; double-click to follow the race")
         self._rebuild_runs()
         self._on_display()
 
     def _on_reset(self) -> None:
-        """A restart forgets the edits (the runs keep their settings)."""
+        """A restart forgets the edits (the runs keep their settings) and follows again."""
         self._drawn = None
+        self.following = True
         self._draw_edits()
 
     def _on_display(self) -> None:
@@ -122,6 +110,7 @@ class LossView(QWidget):
         for plot in (self.loss_plot, self.grad_plot):
             plot.setLogMode(y=log)
         self._drawn = None
+        self.following = True  # a range in the other scale means nothing
         self.show_step(self.session.step)
 
     def _rebuild_runs(self) -> None:
@@ -142,9 +131,8 @@ class LossView(QWidget):
                 plot.addItem(mark, ignoreBounds=True)
             for plot, curves, name in ((self.loss_plot, self.loss_curves, r.label),
                                        (self.grad_plot, self.grad_curves, None)):
-                curve = RunCurve(pen=pen, name=name)
-                curve.setDownsampling(auto=True, method="peak")
-                curve.setClipToView(True)
+                curve = pg.PlotDataItem(pen=pen, name=name)
+                curve.setSkipFiniteCheck(True)  # the timeline holds finite values only
                 plot.addItem(curve)
                 curves.append(curve)
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
@@ -184,16 +172,39 @@ class LossView(QWidget):
         if key != self._drawn:
             self._drawn = key
             self._set_data()
-            self._fit_steps(t.head_step)
 
-    def _fit_steps(self, head: int) -> None:
-        """A race's first steps get a readable step axis instead of a one-point autorange."""
-        young = head < MIN_STEPS_SHOWN
-        if young != self._young:
-            limits = (-0.2, MIN_STEPS_SHOWN + 0.4) if young else (None, None)
-            for plot in (self.loss_plot, self.grad_plot):
-                plot.vb.setLimits(xMin=limits[0], minXRange=limits[1])
-        self._young = young
+    def _user_moved(self) -> None:
+        self.following = False
+
+    def _on_click(self, event: object) -> None:
+        if getattr(event, "double", lambda: False)():
+            self.following = True
+            self._drawn = None
+            self.show_step(self.session.step)
+
+    def _follow(self, plotted: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+                in_range: list[bool], head: int) -> None:
+        """Move the ranges only when the curves leave them or fill too little of them."""
+        if not self.following:
+            return
+        for plot in (self.loss_plot, self.grad_plot):
+            plot.disableAutoRange()  # clear() and setLogMode() turn pyqtgraph's back on
+        x = steps_range(head, tuple(self.loss_plot.vb.viewRange()[0]), MIN_STEPS_SHOWN)
+        if x is not None:
+            self.loss_plot.setXRange(*x, padding=0)
+        log = self.session.display["log_loss"]
+        for k, plot in ((1, self.loss_plot), (2, self.grad_plot)):
+            values = [h[k] for h, shown in zip(plotted, in_range, strict=True) if shown]
+            data = np.concatenate(values) if values else np.empty(0)
+            data = data[np.isfinite(data) & (data > 0)] if log else data[np.isfinite(data)]
+            if not data.size:
+                continue
+            lo, hi = float(data.min()), float(data.max())
+            if log:
+                lo, hi = float(np.log10(lo)), float(np.log10(hi))
+            y = values_range(lo, hi, tuple(plot.vb.viewRange()[1]))
+            if y is not None:
+                plot.setYRange(*y, padding=0)
 
     def _set_data(self) -> None:
         """Each run's curves (a diverged run's up to its stop), the shift that keeps a log
@@ -212,17 +223,18 @@ class LossView(QWidget):
         shift, label = self._shift(histories, in_range) if log else (0.0, "f")
         self.loss_plot.getAxis("left").setLabel(label, **{"font-size": f"{FONT_PT}pt"})
         self._stops = []
-        for (steps, loss, grad_norm), lc, gc, bounded, stop in zip(
-                histories, self.loss_curves, self.grad_curves, in_range, diverged, strict=True):
+        plotted = []
+        for (steps, loss, grad_norm), lc, gc, stop in zip(
+                histories, self.loss_curves, self.grad_curves, diverged, strict=True):
             loss = loss - shift if shift else loss
             grad_norm = np.maximum(grad_norm, GRAD_FLOOR) if log else grad_norm
-            lc.in_range = gc.in_range = bounded
-            lc.last_step = gc.last_step = float(t.head_step)
+            plotted.append((steps, loss, grad_norm))
             lc.setData(steps, loss)
             gc.setData(steps, grad_norm)
             ends = (float(loss[-1]), float(grad_norm[-1]))
             self._stops.append((float(steps[-1]), *(np.log10(ends) if log else ends))
                                if stop and len(steps) else None)
+        self._follow(plotted, in_range, t.head_step)
         self._place_stops()
 
     @staticmethod

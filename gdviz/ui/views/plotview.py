@@ -68,7 +68,7 @@ class Arrow:
     def __init__(self, plot: pg.PlotItem, color: str, dashed: bool = False, z: float = 20):
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
         alpha = 170 if dashed else 255
-        self.line = pg.PlotDataItem(pen=pg.mkPen(qcolor(color, alpha), width=2.5, style=style))
+        self.line = pg.PlotCurveItem(pen=pg.mkPen(qcolor(color, alpha), width=2.5, style=style))
         self.head = pg.ArrowItem(headLen=HEAD_PX, tipAngle=34, tailLen=0, pen=None,
                                  brush=qcolor(color, alpha))
         self.start: np.ndarray | None = None
