@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Snapshot
+from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Snapshot, squared_norm
 
 Array = npt.NDArray[np.float64]
 STATUS_SORTED = tuple(sorted((RUNNING, CONVERGED, DIVERGED)))  # code = index here
@@ -172,5 +172,5 @@ class Timeline:
         lay = self._layouts[run]
         rows = self._rows[: self._len if upto is None else upto + 1, lay.g0:lay.s0]
         g = rows.reshape(len(rows), lay.n, lay.dim)
-        norm: Array = np.sqrt(np.einsum("rni,rni->rn", g, g))
+        norm: Array = np.sqrt(squared_norm(g))
         return norm

@@ -131,7 +131,7 @@ class LossView(QWidget):
                 plot.addItem(mark, ignoreBounds=True)
             for plot, curves, name in ((self.loss_plot, self.loss_curves, r.label),
                                        (self.grad_plot, self.grad_curves, None)):
-                curve = pg.PlotDataItem(pen=pen, name=name)
+                curve = pg.PlotDataItem(pen=pen, name=name, antialias=False)  # crisp 1 px
                 curve.setSkipFiniteCheck(True)  # the timeline holds finite values only
                 plot.addItem(curve)
                 curves.append(curve)
@@ -211,7 +211,8 @@ class LossView(QWidget):
         axis positive, and which curves the y auto-range follows."""
         t = self.session.timeline
         assert t is not None
-        head = [t.snapshot(len(t) - 1, i) for i in range(len(self.loss_curves))]
+        head = (self.session.frame() if self.session.at_head
+                else [t.snapshot(len(t) - 1, i) for i in range(len(self.loss_curves))])
         diverged = [str(h.status[0]) == "diverged" for h in head]
         histories = []
         for i, h in enumerate(head):
@@ -221,7 +222,9 @@ class LossView(QWidget):
         in_range = [not d or all(diverged) for d in diverged]
         log = self.session.display["log_loss"]
         shift, label = self._shift(histories, in_range) if log else (0.0, "f")
-        self.loss_plot.getAxis("left").setLabel(label, **{"font-size": f"{FONT_PT}pt"})
+        axis = self.loss_plot.getAxis("left")
+        if axis.labelText != label:  # re-rendering the label's HTML every frame is not free
+            axis.setLabel(label, **{"font-size": f"{FONT_PT}pt"})
         self._stops = []
         plotted = []
         for (steps, loss, grad_norm), lc, gc, stop in zip(
