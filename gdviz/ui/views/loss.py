@@ -234,11 +234,22 @@ class LossView(QWidget):
             plotted.append((steps, loss, grad_norm))
             lc.setData(steps, loss)
             gc.setData(steps, grad_norm)
-            ends = (float(loss[-1]), float(grad_norm[-1]))
-            self._stops.append((float(steps[-1]), *(np.log10(ends) if log else ends))
-                               if stop and len(steps) else None)
+            self._stops.append(self._stop_at(steps, loss, grad_norm, log) if stop else None)
         self._follow(plotted, in_range, t.head_step)
         self._place_stops()
+
+    @staticmethod
+    def _stop_at(steps: np.ndarray, loss: np.ndarray, grad_norm: np.ndarray,
+                 log: bool) -> tuple[float, float, float] | None:
+        """Where a diverged run's ✗ goes: its last step and the curves' ends there (in
+        the plots' coordinates; a non-finite end, e.g. log of 0, is left unmarked)."""
+        if not len(steps):
+            return None
+        ends = np.array([loss[-1], grad_norm[-1]], dtype=np.float64)
+        if log:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ends = np.log10(ends)
+        return float(steps[-1]), float(ends[0]), float(ends[1])
 
     @staticmethod
     def _shift(histories: list[tuple[np.ndarray, np.ndarray, np.ndarray]],

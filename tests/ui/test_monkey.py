@@ -1,0 +1,59 @@
+"""A long random session through the window's own actions: nothing may raise.
+
+In PyQt6 an exception inside a slot aborts the application, so every action a user can
+take is mixed here in random order (seeded), with the views drawing after each one.
+"""
+
+import numpy as np
+import pytest
+from PyQt6.QtWidgets import QApplication
+
+from gdviz.core.landscapes import LANDSCAPES
+from gdviz.core.optimizers import OPTIMIZERS
+from gdviz.ui.app import Setup, build_session
+from gdviz.ui.main_window import MainWindow
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # a numpy warning is a bug here too
+@pytest.mark.parametrize("seed", [0, 1, 27])
+def test_random_actions_never_raise(qtbot, seed):
+    rng = np.random.default_rng(seed)
+    session = build_session(Setup())
+    window = MainWindow(session, remember_layout=False)
+    qtbot.addWidget(window)
+    window.show()
+    names, kinds = list(LANDSCAPES), list(OPTIMIZERS)
+
+    def pick(seq):
+        return seq[int(rng.integers(len(seq)))]
+
+    actions = [
+        lambda: session.step_forward(int(rng.integers(1, 40))),
+        lambda: session.step_back(),
+        lambda: session.seek(int(rng.integers(0, session.head_step + 1))),
+        lambda: session.set_landscape(pick(names)),
+        lambda: session.add_run(pick(kinds), lr=float(10 ** rng.uniform(-3, 0))),
+        lambda: session.remove_run(int(rng.integers(len(session.runs)))) if session.runs
+        else None,
+        lambda: session.set_hyper(int(rng.integers(len(session.runs))), "lr",
+                                  float(10 ** rng.uniform(-3, 0.5))) if session.runs else None,
+        lambda: session.random_start(),
+        lambda: session.set_landscape_params(
+            **{k: float(rng.uniform(0.5, 40)) for k in session.landscape.params}),
+        lambda: session.set_start(tuple(rng.uniform(-3, 3, session.landscape.dim)),
+                                  run=int(rng.integers(len(session.runs))) if session.runs
+                                  and rng.random() < 0.5 else None),
+        lambda: session.set_display(pick(list(session.display)), bool(rng.random() < 0.5)),
+        lambda: session.set_stop_on_convergence(bool(rng.random() < 0.5)),
+        lambda: session.reset(),
+        lambda: window.transport.play_action.trigger(),
+        lambda: window.contour.reset_view(),
+    ]
+    for _ in range(120):
+        pick(actions)()
+        QApplication.processEvents()
+    session.pause()
+    assert window.isVisible()
+    if session.runs:  # the views still show the session's numbers exactly
+        for i in range(len(session.runs)):
+            assert np.all(np.isfinite(session.trail(i)))
