@@ -220,20 +220,10 @@ class ContourView(PlotView):
         self._draw_starts()
         self.draw_runs()
 
-    def _frame(self) -> list | None:
-        """The snapshots at the cursor, or None while the timeline does not match the
-        runs or the landscape (the session signals a change before it restarts)."""
-        s = self.session
-        t = s.timeline
-        if not self.active or t is None or not t.runs == len(s.runs) == len(self.trails):
-            return None
-        frame = s.frame()
-        return frame if frame[0].params.shape[1] == 2 else None
-
     def draw_runs(self) -> None:
         """Trails, points and cached arrow vectors at the session's cursor."""
         s, show = self.session, self.session.display
-        frame = self._frame()
+        frame = self.frame_drawn(len(self.trails))
         if frame is None:
             self._now = []
             self.points.clear()

@@ -163,20 +163,10 @@ class CurveView(PlotView):
             label.setFont(font(11, bold=True))
         self.draw_runs()
 
-    def _frame(self) -> list | None:
-        """The snapshots at the cursor, or None while the timeline does not match the
-        runs or the landscape (the session signals a change before it restarts)."""
-        s = self.session
-        t = s.timeline
-        if not self.active or t is None or not t.runs == len(s.runs) == len(self.tangents):
-            return None
-        frame = s.frame()
-        return frame if frame[0].params.shape[1] == 1 else None
-
     def draw_runs(self) -> None:
         """Points, visited dots and the cached tangent/step data at the cursor."""
         s = self.session
-        frame = self._frame()
+        frame = self.frame_drawn(len(self.tangents))
         if frame is None:
             self._state = []
             self.points.clear()

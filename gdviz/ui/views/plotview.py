@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
+from gdviz.core.run import Snapshot
 from gdviz.ui.session import Session
 from gdviz.ui.style import font, qcolor
 
@@ -164,6 +165,22 @@ class PlotView(QWidget):
     def start_point(self, x: float, y: float) -> tuple[float, ...]:
         """The start a click at data point (x, y) asks for."""
         raise NotImplementedError
+
+    @property
+    def active(self) -> bool:
+        """True when this view draws the session's landscape (a 2-D map or a 1-D curve)."""
+        raise NotImplementedError
+
+    def frame_drawn(self, drawn: int) -> list[Snapshot] | None:
+        """The snapshots at the cursor, or None while this view is inactive or the
+        timeline does not match the runs it has ``drawn`` items for (the session signals
+        a change before it restarts)."""
+        s = self.session
+        t = s.timeline
+        if not self.active or t is None or not t.runs == len(s.runs) == drawn:
+            return None
+        frame = s.frame()
+        return frame if frame[0].params.shape[1] == s.landscape.dim else None
 
     # ---- following the session and the view ---------------------------------------------
     def follow(self) -> None:
