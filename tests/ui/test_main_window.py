@@ -21,6 +21,7 @@ from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.ui.main_window import OVERLAYS, MainWindow
 from gdviz.ui.panels.landscape import NAME_ROLE
 from gdviz.ui.session import Session
+from tests.ui.editing import is_refused, type_into
 
 ROOT = Path(__file__).resolve().parents[2]
 KINDS = ("gd", "momentum", "adam")
@@ -48,13 +49,6 @@ def add_from_menu(window: MainWindow, kind: str) -> None:
     action.trigger()
 
 
-def type_into(qtbot, edit, text: str) -> None:
-    """Replace the editor's text by typing, then press Enter."""
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
 
 
 def press(qtbot, window: MainWindow, key: Qt.Key, times: int = 1) -> None:
@@ -66,8 +60,6 @@ def press(qtbot, window: MainWindow, key: Qt.Key, times: int = 1) -> None:
         qtbot.keyClick(window, key)
 
 
-def is_refused(edit) -> bool:
-    return edit.reason is not None and "#d62728" in edit.styleSheet()
 
 
 def drawn_trail(window: MainWindow, i: int) -> np.ndarray:

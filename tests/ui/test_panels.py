@@ -9,19 +9,7 @@ from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.ui.panels.landscape import NAME_ROLE, LandscapePanel
 from gdviz.ui.panels.optimizers import OptimizerPanel
 from gdviz.ui.panels.transport import TransportBar
-
-
-def type_into(qtbot, edit, text: str) -> None:
-    """Replace the editor's text by typing, then press Enter."""
-    edit.setFocus()
-    edit.selectAll()
-    qtbot.keyClick(edit, Qt.Key.Key_Delete)
-    qtbot.keyClicks(edit, text)
-    qtbot.keyClick(edit, Qt.Key.Key_Return)
-
-
-def is_refused(edit) -> bool:
-    return edit.reason is not None and "#d62728" in edit.styleSheet()
+from tests.ui.editing import is_refused, type_into
 
 
 # ---- landscape panel ---------------------------------------------------------------------
