@@ -90,7 +90,7 @@ class CurveView(PlotView):
 
     def _on_curve(self, xs: np.ndarray) -> np.ndarray:
         """f at the given x, asked of the session one point at a time (few points)."""
-        return np.array([self.session.curve(((x, x),), 1)[1][0] for x in xs])
+        return np.array([self.session.value_at((float(x),)) for x in xs])
 
     # ---- the landscape -------------------------------------------------------------------
     def reset_view(self) -> None:
