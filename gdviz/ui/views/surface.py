@@ -281,7 +281,7 @@ class SurfaceView(QWidget):
         show = s.display["trails"]
         for i, run in enumerate(s.runs):
             trail = s.trail(i)
-            loss = s.history(i)[1][: len(trail)]
+            loss = s.timeline.loss(i, s.cursor)[:, 0]  # the trail's rows, not grad norms too
             pos = scale.positions(trail, loss, LIFT)
             for line in (self.lines[i], self.ghosts[i]):
                 line.setData(pos=pos)
