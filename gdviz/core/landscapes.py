@@ -102,6 +102,12 @@ class Landscape:
         """∇f(p): ``(..., dim)`` -> ``(..., dim)``."""
         return self.value_and_grad(p)[1]
 
+    @property
+    def bounded_below(self) -> bool:
+        """True when the landscape has a known minimum: f − f_min on a log axis reads
+        well. Without one (a saddle) f falls without end and a log axis reads flat."""
+        return len(self.minima) > 0
+
     def with_params(self, **params: float) -> Landscape:
         """A copy with some parameters replaced; unknown names and non-finite values raise."""
         unknown = sorted(set(params) - set(self.params))

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape
 from gdviz.core.optimizers import Optimizer
-from gdviz.core.run import Snapshot
+from gdviz.core.run import RUNNING, Snapshot, update_gradient
 
 Array = npt.NDArray[np.float64]
 Box = Sequence[tuple[float, float]]
@@ -49,11 +49,14 @@ def gradient_field(land: Landscape, box: Box, res: int) -> tuple[Array, Array]:
     return pts, -g
 
 
-def next_params(opt: Optimizer, snap: Snapshot) -> Array:
-    """Where the next update (without gradient noise) would move the points: (n, dim)."""
+def next_params(opt: Optimizer, snap: Snapshot, seed: int) -> Array:
+    """Where the update that leaves ``snap`` moves the points, (n, dim): ``opt`` must be
+    the optimizer in force at that step and ``seed`` the run's, so that ``sgd`` draws
+    the noise it will really draw. Stopped points stay where they are."""
     with np.errstate(all="ignore"):
-        params, _ = opt.update(snap.grad, snap.state, snap.params)
-    return params
+        params, _ = opt.update(update_gradient(opt, seed, snap), snap.state, snap.params)
+    running = (snap.status == RUNNING)[:, None]
+    return np.where(running, params, snap.params)
 
 
 def velocity(snap: Snapshot) -> Array | None:

@@ -13,8 +13,8 @@ the last step computed normally.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -58,6 +58,16 @@ def gradient_noise(seed: int, step: int, shape: tuple[int, ...]) -> Array:
     (seed, step), so a run resumed from any snapshot draws the same noise again."""
     noise: Array = np.random.default_rng((seed, step)).standard_normal(shape)
     return noise
+
+
+def update_gradient(optimizer: Optimizer, seed: int, snapshot: Snapshot) -> Array:
+    """The gradient the update that leaves ``snapshot`` is fed: the exact one, plus
+    ``sgd``'s Gaussian noise of std ``noise`` drawn for (seed, step)."""
+    noise = float(optimizer.hyper.get("noise", 0.0))
+    g = snapshot.grad
+    if noise:
+        g = g + noise * gradient_noise(seed, snapshot.step, g.shape)
+    return g
 
 
 def _as_starts(landscape: Landscape, starts: npt.ArrayLike | None) -> Array:
@@ -152,12 +162,15 @@ class Stepper:
         return self._all_active or bool(self._active.any())
 
     def advance(self) -> Snapshot:
-        """One update of every running start; returns (and keeps) the new snapshot."""
+        """One update of every running start; returns (and keeps) the new snapshot.
+
+        A stopped start keeps its point, loss, gradient and optimizer state (velocity,
+        m, v): what is drawn for it stays what it was when it stopped."""
         s = self.snapshot
-        g = s.grad
-        noise = float(self.optimizer.hyper.get("noise", 0.0))
-        if noise:
-            g = g + noise * gradient_noise(self.seed, s.step, g.shape)
+        if not self.running:  # nothing moves: only the step count goes on
+            self.snapshot = replace(s, step=s.step + 1)
+            return self.snapshot
+        g = update_gradient(self.optimizer, self.seed, s)
         with np.errstate(all="ignore"):
             params, state = self.optimizer.update(g, s.state, s.params)
             loss, grad = self.landscape.value_and_grad(params)
@@ -176,9 +189,20 @@ class Stepper:
             grad = np.where(active[:, None], grad, s.grad)
             loss = np.where(active, loss, s.loss)
             stopped_at = np.where(active, s.step + 1, stopped_at)
+            state = _freeze_stopped(state, s.state, active, s.params.shape)
         self.snapshot = self._mark_converged(
             Snapshot(s.step + 1, params, state, loss, grad, status, stopped_at))
         return self.snapshot
+
+
+def _freeze_stopped(new: Any, old: Any, active: npt.NDArray[np.bool_],
+                    shape: tuple[int, ...]) -> Any:
+    """``new`` state with the stopped starts' rows of every per-point array taken from
+    ``old`` (scalars such as the step count are shared by all starts and go on)."""
+    mask = active.reshape(-1, *([1] * (len(shape) - 1)))
+    return type(new)(*(
+        np.where(mask, n, o) if isinstance(n, np.ndarray) and n.shape == shape else n
+        for n, o in zip(new, old, strict=True)))
 
 
 @dataclass(frozen=True)
@@ -219,14 +243,23 @@ def run(
     if int(steps) != steps or steps < 0:
         raise ValueError(f"steps must be a whole number ≥ 0, got {steps!r}")
     steps = int(steps)
-    stepper = Stepper(land, opt, starts, seed=seed, tol=tol)
+    return record(Stepper(land, opt, starts, seed=seed, tol=tol), steps)
+
+
+def record(stepper: Stepper, steps: int,
+           before: Callable[[int], None] | None = None) -> Trajectory:
+    """Advance ``stepper`` ``steps`` times from its snapshot and record every step;
+    ``before(k)`` (optional) is called before the update that leaves step ``k``."""
     s = stepper.snapshot
+    first = s.step
     n, dim = s.params.shape
     params = np.empty((steps + 1, n, dim))
     loss = np.empty((steps + 1, n))
     grad_sq = np.empty((steps + 1, n))
     for k in range(steps + 1):
         if k:
+            if before is not None:
+                before(first + k - 1)
             s = stepper.advance()
         params[k] = s.params
         loss[k] = s.loss
@@ -237,5 +270,6 @@ def run(
             loss[k + 1:] = s.loss
             grad_sq[k + 1:] = grad_sq[k]
             break
-    return Trajectory(land.name, opt.name, dict(opt.hyper), params, loss,
+    opt = stepper.optimizer
+    return Trajectory(stepper.landscape.name, opt.name, dict(opt.hyper), params, loss,
                       np.sqrt(grad_sq, out=grad_sq), s.status.copy(), s.stopped_at.copy())

@@ -14,23 +14,15 @@ import pytest
 import gdviz
 from gdviz.core.landscapes import get_landscape
 from gdviz.core.optimizers import OPTIMIZERS
+from gdviz.core.race import Edit, Race, RaceSpec, RunSpec, ScheduleSpec, run_race
 from gdviz.core.schedules import Cosine, Exponential, Schedule, StepDecay
+from tests.core.torch_equivalents import TORCH_EQUIVALENT
 
 torch = pytest.importorskip("torch", reason="torch is an optional reference (pip install torch)")
 
 STEPS = 300
 RTOL, ATOL = 1e-10, 1e-12
 
-# torch class and the constructor arguments that make it the same optimizer
-TORCH_EQUIVALENT = {
-    "gd": ("SGD", {}),
-    "momentum": ("SGD", {"momentum": 0.9}),
-    "nesterov": ("SGD", {"momentum": 0.9, "nesterov": True}),
-    "adagrad": ("Adagrad", {}),
-    "rmsprop": ("RMSprop", {}),
-    "adam": ("Adam", {}),
-    "adamw": ("AdamW", {}),
-}
 
 STARTS = {
     "rosenbrock": [(-1.2, 1.0), (0.5, 2.0), (1.5, 1.5)],
@@ -57,6 +49,12 @@ CONFIGS = [
     ("adam", {"lr": 3e-3, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}),
     ("adamw", {"lr": 1e-2}),
     ("adamw", {"lr": 1e-2, "weight_decay": 0.1}),
+    ("adamw", {"lr": 5e-3, "beta1": 0.85, "beta2": 0.995, "eps": 1e-6}),
+    ("sgd", {"lr": 1e-3, "noise": 0.0}),
+    ("momentum", {"lr": 5e-4, "momentum": 0.6}),
+    ("momentum", {"lr": 1e-3, "nesterov": True}),
+    ("rmsprop", {"lr": 1e-3, "alpha": 0.95, "eps": 1e-6}),
+    ("adagrad", {"lr": 3e-2, "eps": 1e-6}),
 ]
 
 
@@ -72,21 +70,26 @@ def torch_kwargs(name: str, hyper: dict) -> tuple[str, dict]:
     """torch class name and arguments for our optimizer ``name`` with ``hyper``."""
     cls, extra = TORCH_EQUIVALENT[name]
     kwargs = {**extra, **hyper}
+    kwargs.pop("noise", None)  # sgd without noise is torch's SGD
     if "beta1" in kwargs or "beta2" in kwargs:
         kwargs["betas"] = (kwargs.pop("beta1", 0.9), kwargs.pop("beta2", 0.999))
     return cls, kwargs
 
 
 def torch_trajectory(land, cls: str, kwargs: dict, starts, steps: int = STEPS,
-                     scheduler: tuple[str, dict] | None = None) -> np.ndarray:
-    """Points (steps+1, n, dim) of torch.optim.<cls> fed ``land.grad``."""
+                     scheduler: tuple[str, dict] | None = None,
+                     lr_at: dict[int, float] | None = None) -> np.ndarray:
+    """Points (steps+1, n, dim) of torch.optim.<cls> fed ``land.grad``; ``lr_at[t]`` sets
+    the param group's lr before update t (counted from 1)."""
     p = torch.tensor(np.asarray(starts, dtype=np.float64), requires_grad=True)
     opt = getattr(torch.optim, cls)([p], **kwargs)
     sched = None
     if scheduler is not None:
         sched = getattr(torch.optim.lr_scheduler, scheduler[0])(opt, **scheduler[1])
     out = [p.detach().numpy().copy()]
-    for _ in range(steps):
+    for t in range(1, steps + 1):
+        if lr_at and t in lr_at:
+            opt.param_groups[0]["lr"] = lr_at[t]
         p.grad = torch.from_numpy(land.grad(p.detach().numpy()))
         opt.step()
         if sched is not None:
@@ -165,3 +168,38 @@ def test_scheduled_trajectory_matches_torch(landscape, name, hyper, schedule: Sc
     # the schedule mattered: a constant lr gives a visibly different end point
     const = torch_trajectory(land, cls, kwargs, STARTS[landscape])
     assert not np.allclose(const[-1], ref[-1], rtol=1e-6, atol=1e-9)
+
+
+BRANCHED = [("rosenbrock", "adam", {"lr": 2e-2}, 5e-3), ("beale", "momentum", {"lr": 1e-3}, 3e-3),
+            ("himmelblau", "rmsprop", {"lr": 3e-3}, 1e-2)]
+
+
+@pytest.mark.parametrize(("landscape", "name", "hyper", "new_lr"), BRANCHED, ids=str)
+def test_branched_race_matches_torch_with_lr_changed_mid_run(landscape, name, hyper, new_lr):
+    """lr edited at step 50 in a race, saved as its spec and replayed = torch with the
+    param group's lr changed before update 51."""
+    start = STARTS[landscape][0]
+    race = Race(RaceSpec(landscape, runs=(RunSpec(name, hyper),), start=start, steps=STEPS))
+    race.run_to(120)
+    race.seek(50)
+    race.edit(0, lr=new_lr)
+    race.run_to(STEPS)
+    assert race.runs[0].edits == (Edit(50, {"lr": new_lr}),)
+    replay = run_race(race.spec)[0]
+    np.testing.assert_array_equal(race.trail(0), replay.params[:, 0, :])
+    land = get_landscape(landscape)
+    cls, kwargs = torch_kwargs(name, hyper)
+    ref = torch_trajectory(land, cls, kwargs, [start], lr_at={51: new_lr})
+    assert_same_trajectory(replay, ref)
+    unchanged = torch_trajectory(land, cls, kwargs, [start])
+    assert not np.allclose(unchanged[-1], ref[-1], rtol=1e-6, atol=1e-9)
+
+
+def test_scheduled_run_spec_matches_torch_scheduler():
+    run = RunSpec("adam", {"lr": 5e-2}, schedule=ScheduleSpec("cosine", {"period": 120}))
+    traj = run_race(RaceSpec("himmelblau", runs=(run,), start=STARTS["himmelblau"][0],
+                             steps=STEPS))[0]
+    ref = torch_trajectory(get_landscape("himmelblau"), "Adam", {"lr": 5e-2},
+                           [STARTS["himmelblau"][0]],
+                           scheduler=("CosineAnnealingLR", {"T_max": 120}))
+    assert_same_trajectory(traj, ref)
