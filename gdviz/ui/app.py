@@ -4,59 +4,24 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 from PyQt6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
 from PyQt6.QtWidgets import QApplication
 
-from gdviz.core.hyper import Value
-from gdviz.core.landscapes import Landscape
+from gdviz.scenario import Scenario
 from gdviz.ui.session import Session
 from gdviz.ui.style import configure
 
 SETTLE_MS = 250  # before a screenshot: layouts settle and GL views render
 
-# The race `make run` opens on: a curved valley where plain GD crawls and momentum and
-# Adam race ahead.
-DEFAULT_LANDSCAPE = "rosenbrock"
-DEFAULT_RUNS: tuple[tuple[str, dict[str, Value]], ...] = (
-    ("gd", {"lr": 1.5e-3}),
-    ("momentum", {"lr": 1e-3}),
-    ("rmsprop", {"lr": 1e-2}),
-    ("adam", {"lr": 0.1}),
-)
-
-
-@dataclass
-class Setup:
-    """What to open: a landscape, its parameters, a start and the racing optimizers."""
-
-    landscape: str | Landscape = DEFAULT_LANDSCAPE
-    start: tuple[float, ...] | None = None
-    runs: Sequence[tuple[str, dict[str, Value]]] = DEFAULT_RUNS
-    steps: int | None = None  # compute this many steps before showing
-    seed: int = 0
-    tol: float | None = None  # convergence tolerance (None: the session's default)
-
-
-def build_session(setup: Setup) -> Session:
-    session = Session(setup.landscape)
-    session.seed = setup.seed
-    if setup.tol:
-        session.tol = setup.tol
-    if setup.start is not None:
-        session.set_start(setup.start)
-    for kind, hyper in setup.runs:
-        session.add_run(kind, None, None, **hyper)
-    return session
-
 
 def application() -> QApplication:
     app = QApplication.instance()
     if not isinstance(app, QApplication):
-        # every GL view shares one context group, so a second 3-D view can draw too
+        # pyqtgraph's GL items keep one shader program for all widgets, valid only if every
+        # GL context shares one group: a second 3-D view or a floated dock fail otherwise.
+        # Qt takes this only before the QApplication exists.
         QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(sys.argv[:1])
         app.setApplicationName("gdviz")
@@ -65,17 +30,21 @@ def application() -> QApplication:
     return app
 
 
-def launch(setup: Setup, screenshot: str | Path | None = None) -> int:
-    """Open the window (blocking) or, with ``screenshot``, save it as PNG and return."""
+def launch(scenario: Scenario, source: str | None = None, steps: int | None = None,
+           screenshot: str | Path | None = None) -> int:
+    """Open the window on ``scenario`` (blocking) or, with ``screenshot``, save it as PNG
+    and return. ``steps``: compute that many steps before showing (with a screenshot and
+    no ``steps``, the whole race)."""
     from gdviz.ui.main_window import MainWindow
 
     if screenshot is not None:
         _check_writable(Path(screenshot))
     app = application()
-    session = build_session(setup)
+    session = Session(scenario)
+    session.source = source
     window = MainWindow(session, remember_layout=screenshot is None)
-    if setup.steps:
-        session.run_to(setup.steps)
+    if steps is not None or screenshot is not None:
+        session.run_to(session.steps if steps is None else steps)
     window.show()
     if screenshot is None:
         return app.exec()

@@ -10,11 +10,20 @@ from __future__ import annotations
 import html
 
 from PyQt6.QtCore import QByteArray, QSettings, Qt
-from PyQt6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PyQt6.QtCore import QMimeData
+from PyQt6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QGuiApplication,
+    QKeySequence,
+)
 from PyQt6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -22,7 +31,9 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from gdviz.core.run import RUNNING
+from gdviz.scenario import Scenario
+from gdviz.ui.files import ScenarioFiles
+from gdviz.ui.panels.about import AboutPanel
 from gdviz.ui.panels.landscape import LandscapePanel
 from gdviz.ui.panels.optimizers import OptimizerPanel
 from gdviz.ui.panels.transport import TransportBar
@@ -30,6 +41,7 @@ from gdviz.ui.session import Session
 from gdviz.ui.views.contour import ContourView
 from gdviz.ui.views.curve1d import CurveView
 from gdviz.ui.views.loss import LossView
+from gdviz.ui.views.plotview import view_box
 
 OVERLAYS = (
     ("trails", "Trajectory trails", "T"),
@@ -53,7 +65,6 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         self.remember_layout = remember_layout
-        self.setWindowTitle("gdviz — gradient descent, visible")
         self.resize(1600, 1000)
 
         self.contour = ContourView(session)
@@ -75,11 +86,14 @@ class MainWindow(QMainWindow):
         self.centre.addWidget(self.curve)
         self.setCentralWidget(self.centre)
 
+        self.about = AboutPanel(session)
         self.landscape_panel = LandscapePanel(session)
         self.optimizer_panel = OptimizerPanel(session)
         self.loss = LossView(session)
         self.transport = TransportBar(session)
         self.docks = {
+            "about": self._dock("About this race", self.about,
+                                Qt.DockWidgetArea.LeftDockWidgetArea),
             "landscape": self._dock("Landscape", self.landscape_panel,
                                     Qt.DockWidgetArea.LeftDockWidgetArea),
             "optimizers": self._dock("Optimizers", self.optimizer_panel,
@@ -101,6 +115,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.cursor_label)
         self.statusBar().addPermanentWidget(self.runs_label)
 
+        self.files = ScenarioFiles(self, session, self.current_scenario)
+        self.setAcceptDrops(True)
         self._build_menus()
         self._connect()
         self._landscape_changed()
@@ -108,6 +124,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(HINT)
         if remember_layout:
             self._restore_layout()
+        self._scenario_loaded()
 
     # ---- building ----------------------------------------------------------------------
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
@@ -120,6 +137,15 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
+        files = self.files
+        for item in (files.open_action, files.recent_menu, files.presets_menu, None,
+                     files.save_action, files.save_as_action, None):
+            if item is None:
+                file_menu.addSeparator()
+            elif isinstance(item, QMenu):
+                file_menu.addMenu(item)
+            else:
+                file_menu.addAction(item)
         quit_action = QAction("&Quit", self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
@@ -157,21 +183,54 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         s = self.session
         s.sigLandscapeChanged.connect(self._landscape_changed)
+        s.sigScenarioChanged.connect(self._about_changed)
+        s.sigLoaded.connect(self._scenario_loaded)
         s.sigStepChanged.connect(self._update_status)
         s.sigRunsChanged.connect(self._update_status)
         s.sigDisplayChanged.connect(self._sync_overlays)
         s.sigMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.contour.sigHover.connect(self._hover)
-        self.optimizer_panel.sigSelected.connect(self._select_run)
         self.landscape_panel.sigResetView.connect(self.contour.reset_view)
+
+    # ---- scenarios -------------------------------------------------------------------
+    def current_scenario(self) -> Scenario:
+        """The session's race and what this window shows, as a scenario to save."""
+        land = self.session.landscape
+        view = self.contour if land.dim == 2 else self.curve
+        box = view_box(view.plot.vb)
+        shown = [name for name, on in (
+            ("contour", land.dim == 2 and not self.contour.isHidden()),
+            ("surface", land.dim == 2 and not self.surface.isHidden()),
+            ("curve", land.dim == 1),
+            ("loss", not self.docks["loss"].isHidden())) if on]
+        return self.session.scenario(box if land.dim == 2 else box[:1], tuple(shown))
+
+    def _scenario_loaded(self) -> None:
+        """Show the views the scenario asks for (all of them when it names none)."""
+        show = self.session.show
+        if show:
+            self.contour.setVisible("contour" in show)
+            self.surface.setVisible("surface" in show)
+            self.docks["loss"].setVisible("loss" in show)
+        self._about_changed()
+
+    def _about_changed(self) -> None:
+        self.docks["about"].setVisible(not self.about.empty)
+
+    def dragEnterEvent(self, event: QDragEnterEvent | None) -> None:  # noqa: N802 - Qt API
+        if event is not None and _dropped_scenario(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent | None) -> None:  # noqa: N802 - Qt API
+        path = _dropped_scenario(event.mimeData()) if event is not None else None
+        if event is not None and path is not None:
+            event.acceptProposedAction()
+            self.files.open_path(path)
 
     # ---- reactions ---------------------------------------------------------------------
     def _landscape_changed(self) -> None:
         self.centre.setCurrentWidget(self.curve if self.session.landscape.dim == 1 else self.pair)
         self._update_status()
-
-    def _select_run(self, i: int) -> None:
-        self.contour.selected_run = i if i >= 0 else None
 
     def _sync_overlays(self) -> None:
         for key, action in self.overlay_actions.items():
@@ -185,19 +244,12 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, *_: object) -> None:
         s = self.session
-        if not s.runs or s.timeline is None:
+        if not s.runs:
             self.runs_label.setText("add an optimizer to start a race")
             return
-        if s.timeline.runs != len(s.runs):  # runs changed; the restart redraws this
-            return
         parts = [f"<b>step {s.step}</b>"]
-        for r, snap in zip(s.runs, s.frame(), strict=True):
-            status = str(snap.status[0])
-            state = (f"f={snap.loss[0]:.4g}" if status == RUNNING
-                     else f"{'✓' if status == 'converged' else '✗'} {status} at "
-                          f"{int(snap.stopped_at[0])}")
-            parts.append(f"<span style='color:{r.color}'>■</span> {html.escape(r.label)}: "
-                         f"{state}")
+        for r, text in zip(s.runs, s.run_states(), strict=True):
+            parts.append(f"<span style='color:{r.color}'>■</span> {html.escape(text)}")
         self.runs_label.setText("&nbsp;&nbsp;".join(parts))
 
     def _show_shortcuts(self) -> None:
@@ -226,8 +278,21 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 - Qt override
         self.session.pause()
+        if self.remember_layout and not self.files.confirm_discard():
+            if event is not None:
+                event.ignore()
+            return
         if self.remember_layout:
             settings = QSettings("gdviz", "gdviz")
             settings.setValue(f"{SETTINGS_KEY}/geometry", self.saveGeometry())
             settings.setValue(f"{SETTINGS_KEY}/state", self.saveState())
         super().closeEvent(event)
+
+
+def _dropped_scenario(mime: QMimeData | None) -> str | None:
+    """The one local .toml file being dragged, or None."""
+    if mime is None or not mime.hasUrls():
+        return None
+    paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+    tomls = [p for p in paths if p.lower().endswith(".toml")]
+    return tomls[0] if len(tomls) == 1 else None

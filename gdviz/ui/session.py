@@ -1,242 +1,386 @@
-"""The Session: the model every view follows.
+"""The Session: the model every view follows, a thin Qt wrapper around a core ``Race``.
 
-It owns the landscape, the runs (one ``Stepper`` each) and the timeline, steps the
-core engine from a QTimer and emits signals; views subscribe and only draw. All maths
-(values, gradients, updates) is asked of ``gdviz.core``.
+It owns the race (a ``RaceSpec`` being run), what the window shows (overlays, log axes,
+views, speed) and the scenario it came from; it steps the race from a QTimer and emits
+signals. Every setting changes through a method here, and a signal is emitted only once
+the whole state is consistent again: a view that reacts to any signal may read
+everything. Views draw what the session returns and compute no maths.
 
 The *cursor* is the timeline row the views show. Stepping forward at the head computes
-a new step; anywhere else it replays recorded rows. An edit (hyperparameter, start)
-made behind the head drops the rows after the cursor and goes on from there.
+new steps; anywhere else it replays recorded rows. A hyperparameter edit behind the head
+drops the later rows and branches there (the edit is kept in the spec, so a saved race
+replays it exactly).
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from gdviz.core import probe
-from gdviz.core.landscapes import Landscape, get_landscape
+from gdviz.core.hyper import Value
+from gdviz.core.landscapes import Landscape
 from gdviz.core.optimizers import get_optimizer
-from gdviz.core.run import RUNNING, Snapshot, Stepper
-from gdviz.core.timeline import Timeline
-from gdviz.ui.runs import RunConfig, bounded_below, default_label, next_color
+from gdviz.core.race import Race, RaceSpec, RunSpec, ScheduleSpec, check_point, check_seed
+from gdviz.core.run import CONVERGED, RUNNING, Snapshot
+from gdviz.scenario import OVERLAYS, Scenario, ViewSettings
+from gdviz.ui.runs import default_label, next_color
 
-CONVERGENCE_TOL = 1e-6
+DEFAULT_TOL = 1e-6  # what "stop on convergence" switches on when no tolerance was set
+SPEED_RANGE = (1.0, 1000.0)
 
 
 class Session(QObject):
-    sigLandscapeChanged = pyqtSignal()  # landscape or its parameters; the race restarts
-    sigRunsChanged = pyqtSignal()  # runs added, removed, relabelled or recoloured
+    sigLandscapeChanged = pyqtSignal()  # landscape or its parameters (the race restarted)
+    sigRunsChanged = pyqtSignal()  # runs added, removed, edited, relabelled or recoloured
     sigTimelineReset = pyqtSignal()  # the race restarted at step 0
-    sigStepChanged = pyqtSignal(int)  # the cursor moved to this step: redraw
+    sigStepChanged = pyqtSignal(int)  # the cursor moved to this step, or the head grew
     sigPlayingChanged = pyqtSignal(bool)
-    sigDisplayChanged = pyqtSignal()  # an overlay or axis option changed
+    sigDisplayChanged = pyqtSignal()  # an overlay, axis option or the shown views changed
+    sigSettingsChanged = pyqtSignal()  # speed, race length, tolerance or seed changed
+    sigSelectionChanged = pyqtSignal(int)  # the selected run (-1: none)
+    sigScenarioChanged = pyqtSignal()  # source, title, description or the modified mark
+    sigLoaded = pyqtSignal()  # a scenario was opened (after every other signal)
     sigMessage = pyqtSignal(str)
 
-    def __init__(self, landscape: str | Landscape = "rosenbrock", parent: QObject | None = None):
+    def __init__(self, scenario: Scenario | RaceSpec | str = "rosenbrock",
+                 parent: QObject | None = None):
         super().__init__(parent)
-        self.landscape = get_landscape(landscape) if isinstance(landscape, str) else landscape
-        self.start: tuple[float, ...] = tuple(self.landscape.start)
-        self.runs: list[RunConfig] = []
-        self.seed = 0
-        self.speed = 60.0  # steps per second
-        self.max_steps = 2000
-        self.stop_on_convergence = True
-        self.tol = CONVERGENCE_TOL  # gradient norm at which a run counts as converged
-        self.display: dict[str, bool] = {
-            "trails": True, "gradient": True, "velocity": True, "quiver": False,
-            "markers": True, "log_contours": self.landscape.log_contours,
-            "log_loss": bounded_below(self.landscape),
-        }
-        self._steppers: list[Stepper] = []
-        self.timeline: Timeline | None = None
-        self.cursor = 0  # timeline row shown
         self._timer = QTimer(self)
         self._timer.setInterval(16)
         self._timer.timeout.connect(self._tick)
         self._credit = 0.0
         self._last_tick = 0.0
-        self._frame_cache: tuple[object, list[Snapshot]] = (None, [])
+        self._randoms = 0  # random starts drawn so far (seeded by the race's seed)
+        self.selected: int | None = None
+        self.source: str | None = None  # the file or preset the race came from
+        self.modified = False
+        self._install(_as_scenario(scenario))
 
-    # ---- setup -------------------------------------------------------------------------
-    def set_landscape(self, name: str | Landscape, **params: float) -> None:
-        land = get_landscape(name) if isinstance(name, str) else name
-        if params:
-            land = land.with_params(**params)
+    # ---- the scenario ------------------------------------------------------------------
+    def _install(self, sc: Scenario) -> None:
+        spec = sc.race
+        runs = list(spec.runs)
+        for i, r in enumerate(runs):  # every run gets a colour and a label to show
+            color = r.color or next_color(runs[:i])
+            label = r.label or default_label(runs[:i], r.optimizer, r.hyper)
+            runs[i] = replace(r, color=color, label=label)
+        self.race = Race(replace(spec, runs=tuple(runs)))
+        self.title, self.description = sc.title, sc.description
+        v = sc.view
+        land = self.race.landscape
+        self.display: dict[str, bool] = {
+            **{k: bool(v.overlays[k]) for k in OVERLAYS},
+            "log_contours": land.log_contours if v.log_contours is None else v.log_contours,
+            "log_loss": land.bounded_below if v.log_loss is None else v.log_loss,
+        }
+        self.show: tuple[str, ...] = v.show
+        self.view_box = (v.x, v.y) if v.x is not None else None  # the map's box to show
+        self.speed = float(v.steps_per_second)
+        self.tol_when_on = self.race.spec.tol or DEFAULT_TOL
+
+    def load(self, scenario: Scenario, source: str | None = None) -> None:
+        """Open a scenario: the race restarts at step 0 with its settings."""
         self.pause()
-        self.landscape = land
-        self.start = tuple(land.start)
-        self.runs = [replace(r, start=None, edits=()) for r in self.runs]
-        self.display["log_contours"] = land.log_contours
-        self.display["log_loss"] = bounded_below(land)
+        self._install(scenario)
+        self.selected = None
+        self.source, self.modified = source, False
+        self._announce_all()
+        self.sigLoaded.emit()
+
+    def scenario(self, view_box: Any = None, show: tuple[str, ...] | None = None) -> Scenario:
+        """The race and what is shown, as a scenario to save; the window passes the map's
+        visible box (((x0, x1), (y0, y1)) or ((x0, x1),)) and the views it shows."""
+        box = view_box if view_box is not None else self.view_box
+        x = y = None
+        if box is not None:
+            x = (float(box[0][0]), float(box[0][1]))
+            if len(box) > 1 and box[1] is not None and self.landscape.dim == 2:
+                y = (float(box[1][0]), float(box[1][1]))
+        view = ViewSettings(
+            show=self.show if show is None else show, x=x, y=y,
+            log_contours=self.display["log_contours"], log_loss=self.display["log_loss"],
+            overlays={k: self.display[k] for k in OVERLAYS}, steps_per_second=self.speed)
+        return Scenario(self.race.spec, view, self.title, self.description)
+
+    def mark_saved(self, source: str) -> None:
+        self.source, self.modified = source, False
+        self.sigScenarioChanged.emit()
+
+    def _changed(self) -> None:
+        if not self.modified:
+            self.modified = True
+            self.sigScenarioChanged.emit()
+
+    def _announce_all(self) -> None:
+        """After the whole state was replaced: every signal. Runs first: views rebuild
+        their per-run items before anything asks them to draw."""
+        self.sigRunsChanged.emit()
         self.sigLandscapeChanged.emit()
-        self.reset()
+        self.sigTimelineReset.emit()
         self.sigDisplayChanged.emit()
+        self.sigSettingsChanged.emit()
+        self.sigSelectionChanged.emit(-1)
+        self.sigScenarioChanged.emit()
+        self.sigStepChanged.emit(self.step)
+
+    # ---- what the race is --------------------------------------------------------------
+    @property
+    def spec(self) -> RaceSpec:
+        return self.race.spec
+
+    @property
+    def landscape(self) -> Landscape:
+        return self.race.landscape
+
+    @property
+    def runs(self) -> tuple[RunSpec, ...]:
+        return self.race.runs
+
+    @property
+    def start(self) -> tuple[float, ...]:
+        """The shared start: the race's own, else the landscape's."""
+        return self.spec.start or tuple(self.landscape.start)
+
+    @property
+    def seed(self) -> int:
+        return self.spec.seed
+
+    @property
+    def tol(self) -> float:
+        return self.spec.tol
+
+    @property
+    def steps(self) -> int:
+        """The race's length: computing stops at this step."""
+        return self.spec.steps
+
+    def hyper_now(self, i: int) -> dict[str, Value]:
+        """Run ``i``'s hyperparameters for the update that leaves the cursor's step."""
+        return self.runs[i].hyper_at(self.step)
+
+    # ---- changing the race -------------------------------------------------------------
+    def _respec(self, spec: RaceSpec, *, keep_place: bool = False) -> None:
+        """Run ``spec`` from step 0; with ``keep_place`` compute back to where the race
+        was and show the same step (for settings that change every step's numbers)."""
+        head, step = self.race.head_step, self.step
+        self.race.respec(spec)
+        if keep_place:
+            self.race.run_to(head)
+            self.race.seek(step)
+
+    def _restarted(self) -> None:
+        self._changed()
+        self.sigTimelineReset.emit()
+        self.sigStepChanged.emit(self.step)
+
+    def set_landscape(self, name: str, **params: float) -> None:
+        """Another landscape (ValueError if refused); own starts are dropped, the race
+        restarts and the display options take the landscape's defaults."""
+        spec = replace(self.spec, landscape=name, params=params, start=None,
+                       runs=tuple(replace(r, start=None) for r in self.runs))
+        self.pause()
+        self._respec(spec)
+        land = self.landscape
+        self.display.update(log_contours=land.log_contours, log_loss=land.bounded_below)
+        self.view_box = None
+        self.sigLandscapeChanged.emit()
+        self.sigDisplayChanged.emit()
+        self._restarted()
 
     def set_landscape_params(self, **params: float) -> None:
         """New parameter values (ValueError if refused); the race restarts."""
-        land = self.landscape.with_params(**params)
+        spec = replace(self.spec, params={**self.spec.params, **params})
         self.pause()
-        self.landscape = land
+        self._respec(spec)
+        self.display["log_loss"] = self.landscape.bounded_below
         self.sigLandscapeChanged.emit()
-        self.reset()
+        self.sigDisplayChanged.emit()
+        self._restarted()
 
-    def add_run(self, kind: str, label: str | None = None, color: str | None = None,
+    def add_run(self, optimizer: str, label: str | None = None, color: str | None = None,
                 **hyper: object) -> int:
-        """Add an optimizer to the race (ValueError on a bad name or value)."""
-        values = get_optimizer(kind).resolve(**hyper)
-        get_optimizer(kind).make(None, **values)  # refuses combinations, e.g. nesterov without μ
-        color = color or next_color(self.runs)
-        self.runs.append(RunConfig(kind, values, label or default_label(self.runs, kind, values),
-                                   color))
+        """Add an optimizer to the race (ValueError on a bad name or value); restarts."""
+        values = get_optimizer(optimizer).resolve(**hyper)
+        run = RunSpec(optimizer, values, label=label or default_label(self.runs, optimizer,
+                                                                        values),
+                      color=color or next_color(self.runs))
+        self._respec(replace(self.spec, runs=(*self.runs, run)))
         self.sigRunsChanged.emit()
-        self.reset()
+        self._restarted()
         return len(self.runs) - 1
 
     def remove_run(self, i: int) -> None:
-        del self.runs[i]
+        self._respec(replace(self.spec, runs=self.runs[:i] + self.runs[i + 1:]))
+        if self.selected is not None and self.selected >= i:
+            self.selected = None if self.selected == i else self.selected - 1
         self.sigRunsChanged.emit()
-        self.reset()
+        self.sigSelectionChanged.emit(-1 if self.selected is None else self.selected)
+        self._restarted()
 
     def set_appearance(self, i: int, label: str | None = None, color: str | None = None) -> None:
         r = self.runs[i]
-        self.runs[i] = replace(r, label=label or r.label, color=color or r.color)
+        self.race.restyle(self.spec.with_run(
+            i, replace(r, label=label or r.label, color=color or r.color)))
+        self._changed()
         self.sigRunsChanged.emit()
 
     def set_hyper(self, i: int, name: str, value: object) -> None:
-        """Change one hyperparameter from the next step on (ValueError if invalid)."""
-        r = self.runs[i]
-        spec = get_optimizer(r.kind)
-        values = {**r.hyper, name: spec.hyper_spec(name).check(value)}
-        optimizer = spec.make(None, **values)
-        self._branch()
-        step = self.step
-        edits = r.edits if step == 0 else (*[e for e in r.edits if e < step], step)
+        """Change one hyperparameter from the cursor's step on (ValueError if refused).
+        Behind the head the race branches; at step 0 it restarts with the new value."""
+        r, at_zero = self.runs[i], self.step == 0
+        self.pause()
+        self.race.edit(i, **{name: value})
+        new = self.runs[i]
         others = self.runs[:i] + self.runs[i + 1:]
-        label = r.label  # a label the user typed stays; the generated one follows η
-        if label == default_label(others, r.kind, r.hyper):
-            label = default_label(others, r.kind, values)
-        self.runs[i] = replace(r, hyper=values, edits=edits, label=label)
-        if step == 0:
-            self.reset()
-        else:
-            self._steppers[i].set_optimizer(optimizer)
+        if r.label == default_label(others, r.optimizer, r.hyper_at(self.steps)):
+            # a generated label follows η; one the user typed stays
+            label = default_label(others, r.optimizer, new.hyper_at(self.steps))
+            self.race.restyle(self.spec.with_run(i, replace(new, label=label)))
+        self._changed()
         self.sigRunsChanged.emit()
+        if at_zero:
+            self.sigTimelineReset.emit()
+        self.sigStepChanged.emit(self.step)
+
+    def set_schedule(self, i: int, kind: str, **options: object) -> None:
+        """Run ``i``'s learning-rate schedule ("constant": none) with its options
+        (ValueError if refused); the race is recomputed to where it was."""
+        schedule = None if kind == "constant" else ScheduleSpec(kind, options)
+        spec = self.spec.with_run(i, replace(self.runs[i], schedule=schedule))
+        self.pause()
+        self._respec(spec, keep_place=True)
+        self._changed()
+        self.sigRunsChanged.emit()
+        self.sigTimelineReset.emit()
+        self.sigStepChanged.emit(self.step)
 
     def set_start(self, point: tuple[float, ...], run: int | None = None) -> None:
         """Move the shared start (or one run's own start) and restart the race."""
-        p = tuple(float(v) for v in point)
-        if len(p) != self.landscape.dim or not np.all(np.isfinite(p)):
-            raise ValueError(f"a start on {self.landscape.name} is {self.landscape.dim} finite "
-                             f"numbers, got {point!r}")
+        p = check_point(point, self.landscape.dim)
         if run is None:
-            self.start = p
+            spec = replace(self.spec, start=p)
         else:
-            self.runs[run] = replace(self.runs[run], start=p)
-        self.reset()
+            spec = self.spec.with_run(run, replace(self.runs[run], start=p))
+        self.pause()
+        self._respec(spec)
+        self._restarted()
 
     def random_start(self) -> None:
-        rng = np.random.default_rng()
+        """A start drawn inside the middle 80 % of the view box, seeded by the race's
+        seed (the same session draws the same sequence)."""
+        rng = np.random.default_rng((self.seed, self._randoms))
+        self._randoms += 1
         box = np.array(self.landscape.domain)
         lo, hi = box[:, 0], box[:, 1]
         self.set_start(tuple(lo + (hi - lo) * (0.1 + 0.8 * rng.random(len(lo)))))
+
+    def set_steps(self, n: int) -> None:
+        """The race's length (≥ 1); the recorded steps are kept."""
+        self.race.restyle(replace(self.spec, steps=max(1, int(n))))
+        self._changed()
+        self.sigSettingsChanged.emit()
+
+    def set_tol(self, tol: float) -> None:
+        """Converged once ‖∇f‖ ≤ tol (0: never). The race is recomputed to where it was."""
+        spec = replace(self.spec, tol=tol)
+        if spec.tol:
+            self.tol_when_on = spec.tol
+        self.pause()
+        self._respec(spec, keep_place=True)
+        self._changed()
+        self.sigSettingsChanged.emit()
+        self.sigTimelineReset.emit()
+        self.sigStepChanged.emit(self.step)
+
+    def set_stop_on_convergence(self, on: bool) -> None:
+        self.set_tol(self.tol_when_on if on else 0.0)
+
+    def set_seed(self, seed: int) -> None:
+        """The race's seed (sgd noise); recomputed to where it was."""
+        self.pause()
+        self._respec(replace(self.spec, seed=check_seed(seed)), keep_place=True)
+        self._changed()
+        self.sigSettingsChanged.emit()
+        self.sigTimelineReset.emit()
+        self.sigStepChanged.emit(self.step)
+
+    def set_speed(self, steps_per_second: float) -> None:
+        self.speed = float(min(max(steps_per_second, SPEED_RANGE[0]), SPEED_RANGE[1]))
+        self._changed()
+        self.sigSettingsChanged.emit()
 
     def set_display(self, key: str, on: bool) -> None:
         if key not in self.display:
             raise KeyError(key)
         self.display[key] = bool(on)
+        self._changed()
         self.sigDisplayChanged.emit()
 
-    # ---- the race ----------------------------------------------------------------------
+    def select(self, i: int | None) -> None:
+        """The run a Shift+click moves and the panels focus (None: no run)."""
+        if i is not None and not 0 <= i < len(self.runs):
+            i = None
+        if i != self.selected:
+            self.selected = i
+            self.sigSelectionChanged.emit(-1 if i is None else i)
+
+    # ---- moving along the race ---------------------------------------------------------
     def reset(self) -> None:
-        """Back to step 0 with every run's current settings."""
-        self._steppers = [
-            Stepper(self.landscape, get_optimizer(r.kind).make(None, **r.hyper),
-                    [r.start or self.start], seed=self.seed + i,
-                    tol=self.tol if self.stop_on_convergence else 0.0)
-            for i, r in enumerate(self.runs)
-        ]
-        self.runs = [replace(r, edits=()) for r in self.runs]
-        self.timeline = Timeline([s.snapshot for s in self._steppers]) if self.runs else None
-        self.cursor = 0
+        """Back to step 0 with every run's settings (edits are kept in the runs)."""
+        self.pause()
+        self.race.respec(self.spec)
         self.sigTimelineReset.emit()
         self.sigStepChanged.emit(0)
 
     @property
     def step(self) -> int:
-        """The step the views show."""
-        return int(self.timeline.steps[self.cursor]) if self.timeline else 0
+        return self.race.step
 
     @property
     def head_step(self) -> int:
-        return self.timeline.head_step if self.timeline else 0
+        return self.race.head_step
 
     @property
     def at_head(self) -> bool:
-        return self.timeline is None or self.cursor == len(self.timeline) - 1
+        return self.race.at_head
 
     @property
     def finished(self) -> bool:
-        """Nothing left to compute: every run stopped, or the step limit is reached."""
-        if not self._steppers:
-            return True
-        all_stopped = not any(s.running for s in self._steppers)
-        return self.head_step >= self.max_steps or (self.stop_on_convergence and all_stopped)
-
-    def _branch(self) -> None:
-        """Drop the rows after the cursor and resume the steppers from it."""
-        if self.timeline is None or self.at_head:
-            return
-        self.timeline.truncate(self.cursor)
-        for stepper, snap in zip(self._steppers, self.timeline.frame(self.cursor), strict=True):
-            stepper.restore(snap)
-
-    def _compute(self, count: int) -> None:
-        assert self.timeline is not None
-        for _ in range(count):
-            if self.finished:
-                break
-            self.timeline.append([s.advance() for s in self._steppers])
-        self.cursor = len(self.timeline) - 1
+        return self.race.finished
 
     def step_forward(self, count: int = 1) -> None:
-        if self.timeline is None:
-            return
-        if not self.at_head:
-            self.cursor = min(self.cursor + count, len(self.timeline) - 1)
-        else:
-            self._compute(count)
+        self.race.advance(count)
         self.sigStepChanged.emit(self.step)
 
     def step_back(self) -> None:
-        if self.timeline is not None and self.cursor > 0:
-            self.pause()
-            self.cursor -= 1
-            self.sigStepChanged.emit(self.step)
+        self.pause()
+        self.race.back()
+        self.sigStepChanged.emit(self.step)
 
     def seek(self, step: int) -> None:
         """Show the last kept row at or before ``step``."""
-        if self.timeline is not None:
-            self.cursor = self.timeline.row_of(step)
-            self.sigStepChanged.emit(self.step)
+        self.race.seek(step)
+        self.sigStepChanged.emit(self.step)
 
     def run_to(self, step: int) -> None:
         """Compute (without drawing in between) until ``step`` or a stop."""
-        if self.timeline is not None:
-            self.cursor = len(self.timeline) - 1
-            self._compute(max(0, step - self.head_step))
-            self.sigStepChanged.emit(self.step)
+        if step > self.steps:
+            self.race.restyle(replace(self.spec, steps=step))
+            self.sigSettingsChanged.emit()
+        self.race.run_to(step)
+        self.sigStepChanged.emit(self.step)
 
-    # ---- playback ----------------------------------------------------------------------
     @property
     def playing(self) -> bool:
         return self._timer.isActive()
 
     def play(self) -> None:
-        if self.timeline is None or self.playing or (self.at_head and self.finished):
+        if self.race.timeline is None or self.playing or (self.at_head and self.finished):
             return
         self._credit, self._last_tick = 0.0, time.perf_counter()
         self._timer.start()
@@ -249,17 +393,6 @@ class Session(QObject):
 
     def toggle_play(self) -> None:
         self.pause() if self.playing else self.play()
-
-    def set_speed(self, steps_per_second: float) -> None:
-        self.speed = float(min(max(steps_per_second, 1.0), 1000.0))
-
-    def set_max_steps(self, n: int) -> None:
-        self.max_steps = max(1, int(n))
-
-    def set_stop_on_convergence(self, on: bool) -> None:
-        self.stop_on_convergence = bool(on)
-        for s in self._steppers:
-            s.tol = self.tol if on else 0.0
 
     def _tick(self) -> None:
         now = time.perf_counter()
@@ -274,32 +407,31 @@ class Session(QObject):
             self.sigMessage.emit(self.summary())
 
     # ---- what the views read -----------------------------------------------------------
-    def snapshot(self, i: int) -> Snapshot:
-        """Run ``i`` at the cursor."""
-        return self.frame()[i]
+    @property
+    def timeline(self) -> Any:
+        return self.race.timeline
 
     def frame(self) -> list[Snapshot]:
-        """Every run at the cursor: the live steppers at the head, else unpacked rows
-        (kept until the cursor or the timeline moves)."""
-        if self.timeline is None:
-            return []
-        if self.at_head:
-            return [s.snapshot for s in self._steppers]
-        key = (id(self.timeline), len(self.timeline), self.head_step, self.cursor)
-        if self._frame_cache[0] != key:
-            self._frame_cache = (key, self.timeline.frame(self.cursor))
-        return self._frame_cache[1]
+        """Every run at the cursor."""
+        return self.race.frame()
+
+    def snapshot(self, i: int) -> Snapshot:
+        return self.race.frame()[i]
+
+    def head_frame(self) -> list[Snapshot]:
+        return self.race.head_frame()
 
     def trail(self, i: int) -> np.ndarray:
         """Run ``i``'s kept positions up to the cursor: (rows, dim)."""
-        assert self.timeline is not None
-        return self.timeline.params(i, self.cursor)[:, 0, :]
+        return self.race.trail(i)
+
+    def trail_loss(self, i: int) -> np.ndarray:
+        """Run ``i``'s kept losses up to the cursor: (rows,)."""
+        return self.race.trail_loss(i)
 
     def history(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Run ``i`` over the whole recorded timeline: steps, loss, gradient norm."""
-        assert self.timeline is not None
-        t = self.timeline
-        return np.asarray(t.steps), t.loss(i)[:, 0], t.grad_norm(i)[:, 0]
+        return self.race.history(i)
 
     def grid(self, box: probe.Box, res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return probe.grid(self.landscape, box, res)
@@ -317,20 +449,37 @@ class Session(QObject):
         return f if np.isfinite(f) else float("nan")
 
     def next_point(self, i: int) -> np.ndarray:
-        """Where run ``i``'s next update would take it from the cursor: (dim,)."""
-        return probe.next_params(self._steppers[i].optimizer, self.snapshot(i))[0]
+        """Where run ``i``'s next update takes it from the cursor, (dim,): with the
+        hyperparameters in force at that step and, for sgd, the noise it will draw."""
+        return probe.next_params(self.race.optimizer_now(i), self.snapshot(i),
+                                 self.spec.seed_of(i))[0]
 
     def velocity(self, i: int) -> np.ndarray | None:
         """Run ``i``'s momentum direction at the cursor, (dim,), or None."""
         v = probe.velocity(self.snapshot(i))
         return None if v is None else v[0]
 
-    def summary(self) -> str:
+    def run_states(self) -> list[str]:
+        """Per run at the cursor: "label: f=…", or "label: ✓ converged at step k" /
+        "label: ✗ diverged at step k"."""
         parts = []
         for r, s in zip(self.runs, self.frame(), strict=True):
             status = str(s.status[0])
             if status == RUNNING:
                 parts.append(f"{r.label}: f={s.loss[0]:.4g}")
             else:
-                parts.append(f"{r.label}: {status} at step {int(s.stopped_at[0])}")
-        return " · ".join(parts)
+                mark = "✓" if status == CONVERGED else "✗"
+                parts.append(f"{r.label}: {mark} {status} at step {int(s.stopped_at[0])}")
+        return parts
+
+    def summary(self) -> str:
+        """Every run's state in one line."""
+        return " · ".join(self.run_states())
+
+
+def _as_scenario(scenario: Scenario | RaceSpec | str) -> Scenario:
+    if isinstance(scenario, Scenario):
+        return scenario
+    if isinstance(scenario, str):
+        scenario = RaceSpec(scenario)
+    return Scenario(scenario)

@@ -10,15 +10,16 @@ from PyQt6.QtWidgets import QApplication
 
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.core.optimizers import OPTIMIZERS
-from gdviz.ui.app import Setup, build_session
+from gdviz.scenario import load_scenario, preset_names
 from gdviz.ui.main_window import MainWindow
+from gdviz.ui.session import Session
 
 
 @pytest.mark.filterwarnings("error::RuntimeWarning")  # a numpy warning is a bug here too
 @pytest.mark.parametrize("seed", [0, 1, 27])
 def test_random_actions_never_raise(qtbot, seed):
     rng = np.random.default_rng(seed)
-    session = build_session(Setup())
+    session = Session(load_scenario("default"))
     window = MainWindow(session, remember_layout=False)
     qtbot.addWidget(window)
     window.show()
@@ -45,6 +46,13 @@ def test_random_actions_never_raise(qtbot, seed):
                                   and rng.random() < 0.5 else None),
         lambda: session.set_display(pick(list(session.display)), bool(rng.random() < 0.5)),
         lambda: session.set_stop_on_convergence(bool(rng.random() < 0.5)),
+        lambda: session.set_seed(int(rng.integers(0, 100))),
+        lambda: session.set_steps(int(rng.integers(1, 400))),
+        lambda: session.set_schedule(int(rng.integers(len(session.runs))),
+                                     pick(["constant", "cosine", "step", "exponential"]))
+        if session.runs else None,
+        lambda: session.select(int(rng.integers(-1, len(session.runs) + 1))),
+        lambda: session.load(load_scenario(pick(preset_names()))),
         lambda: session.reset(),
         lambda: window.transport.play_action.trigger(),
         lambda: window.contour.reset_view(),

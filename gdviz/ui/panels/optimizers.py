@@ -1,9 +1,10 @@
 """The optimizer panel: an "Add optimizer" menu and one card per racing run.
 
 A card holds the run's colour, label, kind, a remove button, editors built from the
-registry's hyperparameter specs and the update equations. Cards are rebuilt only when
-the set of runs changes (count or kinds); otherwise their values are updated in place,
-so an editor the user is typing in survives.
+registry's hyperparameter specs (showing the values in force at the scrubber's step), its
+learning-rate schedule and the update equations. Cards are rebuilt only when the set of
+runs changes (count or kinds); otherwise their values are updated in place, so an editor
+the user is typing in survives. The selected run lives in the Session.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ from gdviz.core.hyper import Hyper
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.ui import style
 from gdviz.ui.panels.fields import ValueEdit, fmt
-from gdviz.ui.runs import RunConfig
+from gdviz.ui.panels.schedule import ScheduleRow
+from gdviz.core.race import RunSpec
 from gdviz.ui.session import Session
 
 PAIRS_PER_ROW = 2  # hyperparameter editors side by side in a card
@@ -49,7 +51,7 @@ class RunCard(QFrame):
         super().__init__(parent)
         self.session, self.index = session, index
         run = session.runs[index]
-        spec = OPTIMIZERS[run.kind]
+        spec = OPTIMIZERS[run.optimizer]
         self.setObjectName("runCard")
         self.swatch = QToolButton()
         self.swatch.setToolTip("Colour: click to change")
@@ -58,7 +60,7 @@ class RunCard(QFrame):
         self.label = ValueEdit("Label shown in the legends; Enter applies")
         self.label.sigCommitted.connect(
             lambda text: self.label.attempt(lambda: session.set_appearance(index, label=text)))
-        kind = QLabel(f"{spec.title} ({run.kind})")
+        kind = QLabel(f"{spec.title} ({run.optimizer})")
         kind.setToolTip(spec.description)
         kind.setStyleSheet("color: #555555;")
         kind.setFont(style.font(style.FONT_PT - 1))
@@ -105,6 +107,8 @@ class RunCard(QFrame):
         box.addLayout(header)
         box.addWidget(kind)
         box.addLayout(form)
+        self.schedule = ScheduleRow(session, index)
+        box.addWidget(self.schedule)
         box.addWidget(equations)
         for child in self.findChildren(QWidget):
             child.installEventFilter(self)  # a click anywhere in the card selects it
@@ -113,17 +117,19 @@ class RunCard(QFrame):
 
     def sync(self) -> None:
         """Show the session's values for this run (editors being typed in are kept)."""
-        run: RunConfig = self.session.runs[self.index]
+        run: RunSpec = self.session.runs[self.index]
+        hyper = self.session.hyper_now(self.index)
         self.swatch.setStyleSheet(f"QToolButton {{ background: {run.color}; "
                                   "border: 1px solid #444444; border-radius: 3px; }")
         self.label.show_value(run.label)
         for name, edit in self.edits.items():
-            edit.show_value(fmt(run.hyper[name]))
+            edit.show_value(fmt(hyper[name]))
         for name, check in self.checks.items():
             check.blockSignals(True)
-            check.setChecked(bool(run.hyper[name]))
+            check.setChecked(bool(hyper[name]))
             check.blockSignals(False)
-        self._restyle(run.color)
+        self.schedule.sync()
+        self.set_selected(self.session.selected == self.index)
 
     def set_selected(self, on: bool) -> None:
         self.selected = on
@@ -169,18 +175,12 @@ class RunCard(QFrame):
 
 
 class OptimizerPanel(QWidget):
-    """Add, configure and remove the racing optimizers.
-
-    ``sigSelected(i)``: the user selected run ``i`` (-1: the selection was cleared because
-    its run was removed). ``selected`` is that index or None.
-    """
-
-    sigSelected = pyqtSignal(int)
+    """Add, configure and remove the racing optimizers; a click on a card selects its
+    run (``session.select``)."""
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.selected: int | None = None
         self.cards: list[RunCard] = []
         self._kinds: tuple[str, ...] = ()
         self.add_menu = QMenu(self)
@@ -212,25 +212,27 @@ class OptimizerPanel(QWidget):
         box.addWidget(self.add_button)
         box.addWidget(self.scroll_area, 1)
         session.sigRunsChanged.connect(self._sync)
+        session.sigSelectionChanged.connect(self._sync_selection)
+        session.sigStepChanged.connect(self._sync_edited)
         self._sync()
 
-    def select(self, i: int) -> None:
-        """Highlight run ``i``'s card and emit ``sigSelected(i)``."""
-        if i != self.selected:
-            self.selected = i
-            for card in self.cards:
-                card.set_selected(card.index == i)
-        self.sigSelected.emit(i)
+    @property
+    def selected(self) -> int | None:
+        return self.session.selected
 
-    def remove(self, i: int) -> None:
-        """Remove run ``i``; the selection follows its run (or is cleared with it)."""
-        if self.selected is not None and self.selected >= i:
-            self.selected = None if self.selected == i else self.selected - 1
-            self.sigSelected.emit(-1 if self.selected is None else self.selected)
-        self.session.remove_run(i)
+    def _sync_selection(self, i: int) -> None:
+        for card in self.cards:
+            if card.selected != (card.index == i):
+                card.set_selected(card.index == i)
+
+    def _sync_edited(self) -> None:
+        """Scrubbing across an edit changes the values in force: show them."""
+        for card in self.cards:
+            if self.session.runs[card.index].edits:
+                card.sync()
 
     def _sync(self) -> None:
-        kinds = tuple(r.kind for r in self.session.runs)
+        kinds = tuple(r.optimizer for r in self.session.runs)
         if kinds != self._kinds:
             self._rebuild(kinds)
         for card in self.cards:
@@ -244,9 +246,6 @@ class OptimizerPanel(QWidget):
         self.cards = [RunCard(self.session, i) for i in range(len(kinds))]
         for card in self.cards:
             self._list.insertWidget(self._list.count() - 1, card)
-            card.sigClicked.connect(self.select)
-            card.remove.clicked.connect(lambda _c=False, i=card.index: self.remove(i))
-            card.set_selected(card.index == self.selected)
-        if self.selected is not None and self.selected >= len(kinds):
-            self.selected = None
-            self.sigSelected.emit(-1)
+            card.sigClicked.connect(self.session.select)
+            card.remove.clicked.connect(
+                lambda _c=False, i=card.index: self.session.remove_run(i))

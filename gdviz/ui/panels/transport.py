@@ -22,6 +22,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from gdviz.core.race import MAX_STEPS
 from gdviz.ui import style
 from gdviz.ui.panels.timeline_slider import TimelineSlider
 from gdviz.ui.session import Session
@@ -59,15 +60,18 @@ class TransportBar(QWidget):
             self.step_label.fontMetrics().horizontalAdvance("step 0000 / 0000"))
         self.speed = _spin_box(1, 1000, suffix=" steps/s")
         self.speed.setToolTip("Playback speed")
-        self.speed.setValue(round(session.speed))
         self.speed.valueChanged.connect(session.set_speed)
-        self.max_steps = _spin_box(1, 1_000_000, prefix="max ")
-        self.max_steps.setToolTip("Stop computing at this step")
-        self.max_steps.setValue(session.max_steps)
-        self.max_steps.valueChanged.connect(session.set_max_steps)
-        self.stop_on_convergence = QCheckBox("stop on convergence")
-        self.stop_on_convergence.setToolTip("A run stops once its gradient vanishes")
-        self.stop_on_convergence.setChecked(session.stop_on_convergence)
+        self.steps = _spin_box(1, MAX_STEPS, prefix="race ", suffix=" steps")
+        self.steps.setToolTip("The race's length: computing stops at this step")
+        self.steps.valueChanged.connect(session.set_steps)
+        self.seed = _spin_box(0, 2**31 - 1, prefix="seed ")
+        self.seed.setToolTip("Seed of the sgd gradient noise, shared by every run (a fair "
+                             "comparison); changing it recomputes the race")
+        self.seed.valueChanged.connect(session.set_seed)
+        self.stop_on_convergence = QCheckBox()
+        self.stop_on_convergence.setToolTip(
+            "A run stops (✓) once its gradient norm is at most this tolerance; off, runs "
+            "stop only when they diverge or the race ends")
         self.stop_on_convergence.toggled.connect(session.set_stop_on_convergence)
         # QWidget.actions() returns these, for the window: addActions(bar.actions())
         self.addActions([self.play_action, self.forward_action, self.back_action,
@@ -77,6 +81,8 @@ class TransportBar(QWidget):
         session.sigPlayingChanged.connect(self._sync_playing)
         session.sigRunsChanged.connect(self._sync_marks)
         session.sigTimelineReset.connect(self._sync_marks)
+        session.sigSettingsChanged.connect(self._sync_settings)
+        self._sync_settings()
         self._sync_step(session.step)
         self._sync_playing(session.playing)
 
@@ -104,7 +110,8 @@ class TransportBar(QWidget):
         buttons.addWidget(self.step_label)
         settings = QHBoxLayout()
         settings.addWidget(self.speed)
-        settings.addWidget(self.max_steps)
+        settings.addWidget(self.steps)
+        settings.addWidget(self.seed)
         self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._box.setContentsMargins(6, 6, 6, 6)
         self._box.addLayout(buttons)
@@ -129,7 +136,20 @@ class TransportBar(QWidget):
         self.step_label.setText(f"step {step} / {head}")
 
     def _sync_marks(self) -> None:
-        self.scrubber.set_marks([(step, r.color) for r in self.session.runs for step in r.edits])
+        self.scrubber.set_marks([(e.step, r.color) for r in self.session.runs for e in r.edits])
+
+    def _sync_settings(self) -> None:
+        s = self.session
+        for box, value in ((self.speed, round(s.speed)), (self.steps, s.steps),
+                           (self.seed, s.seed)):
+            box.blockSignals(True)
+            box.setValue(min(value, box.maximum()))
+            box.blockSignals(False)
+        check = self.stop_on_convergence
+        check.blockSignals(True)
+        check.setChecked(s.tol > 0)
+        check.setText(f"stop at ‖∇f‖ ≤ {s.tol_when_on:g}")
+        check.blockSignals(False)
 
     def _sync_playing(self, playing: bool) -> None:
         icon = Pixmap.SP_MediaPause if playing else Pixmap.SP_MediaPlay

@@ -16,6 +16,7 @@ from PyQt6.QtCore import QRectF
 from PyQt6.QtGui import QBrush
 from PyQt6.QtWidgets import QWidget
 
+from gdviz.core.run import RUNNING
 from gdviz.ui.session import Session
 from gdviz.ui.style import COLORMAP, font, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
@@ -127,7 +128,12 @@ class ContourView(PlotView):
     def _on_landscape(self) -> None:
         land = self.session.landscape
         self.colorbar.setVisible(self.active)
-        self.reset_view()
+        box = self.session.view_box
+        if self.active and box is not None and box[1] is not None:
+            (x0, x1), (y0, y1) = box  # the scenario's own view
+            self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
+        else:
+            self.reset_view()
         self.minima.setData(pos=land.minima if self.active else np.empty((0, 2)))
         self.resample()
         self._draw_starts()
@@ -223,7 +229,7 @@ class ContourView(PlotView):
     def draw_runs(self) -> None:
         """Trails, points and cached arrow vectors at the session's cursor."""
         s, show = self.session, self.session.display
-        frame = self.frame_drawn(len(self.trails))
+        frame = self.frame_drawn()
         if frame is None:
             self._now = []
             self.points.clear()
@@ -251,7 +257,7 @@ class ContourView(PlotView):
         for arrows, on, vecs in ((self.grad_arrows, show["gradient"], [r.down for r in self._now]),
                                  (self.vel_arrows, show["velocity"],
                                   [r.velocity for r in self._now])):
-            vecs = [v if on and r.status == "running" else None
+            vecs = [v if on and r.status == RUNNING else None
                     for v, r in zip(vecs, self._now, strict=True)]
             self._place_arrows(arrows, vecs, px, width_px, lo, hi)
         for i, marker in enumerate(self.markers):

@@ -10,6 +10,7 @@ import pyqtgraph as pg
 from PyQt6.QtGui import QBrush
 from PyQt6.QtWidgets import QWidget
 
+from gdviz.core.run import RUNNING
 from gdviz.ui.session import Session
 from gdviz.ui.style import font, qcolor, style_plot
 from gdviz.ui.views.plotview import (
@@ -99,8 +100,9 @@ class CurveView(PlotView):
         walls at the domain's edges do not flatten the wells in between."""
         land = self.session.landscape
         if self.active:
-            (x0, x1), = land.domain
-            _, f = self.session.curve(land.domain, RES)
+            box = self.session.view_box
+            (x0, x1), = land.domain if box is None else (box[0],)
+            _, f = self.session.curve(((x0, x1),), RES)
             f = f[np.isfinite(f)]
             y0, y1 = (float(f.min()), float(f.max())) if f.size else (0.0, 1.0)
             f_start = self._on_curve(np.array(land.start, dtype=float))[0]
@@ -166,7 +168,7 @@ class CurveView(PlotView):
     def draw_runs(self) -> None:
         """Points, visited dots and the cached tangent/step data at the cursor."""
         s = self.session
-        frame = self.frame_drawn(len(self.tangents))
+        frame = self.frame_drawn()
         if frame is None:
             self._state = []
             self.points.clear()
@@ -180,7 +182,7 @@ class CurveView(PlotView):
             trail.setVisible(s.display["trails"])
         self._state = [
             RunOnCurve(float(f.params[0, 0]), float(f.loss[0]), float(f.grad[0, 0]),
-                       float(s.next_point(i)[0]) if f.status[0] == "running" else None,
+                       float(s.next_point(i)[0]) if f.status[0] == RUNNING else None,
                        stop_text(str(f.status[0]), int(f.stopped_at[0])))
             for i, f in enumerate(frame)
         ]

@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
+from gdviz.core.run import DIVERGED
 from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, style_plot
 from gdviz.ui.views.follow import steps_range, values_range
@@ -85,7 +86,7 @@ class LossView(QWidget):
         self.stop_marks: list[tuple[pg.TextItem, pg.TextItem]] = []
         # per run: where its curves end if it diverged (step, y on each plot), else None
         self._stops: list[tuple[float, float, float] | None] = []
-        self._drawn: tuple[int, int] | None = None  # (rows, head step) the curves show
+        self._drawn: tuple[int, int, int] | None = None  # (timeline, rows, head) drawn
         self.following = True  # the ranges follow the race until the user pans or zooms
         session.sigRunsChanged.connect(self._rebuild_runs)
         session.sigTimelineReset.connect(self._on_reset)
@@ -132,7 +133,8 @@ class LossView(QWidget):
             for plot, curves, name in ((self.loss_plot, self.loss_curves, r.label),
                                        (self.grad_plot, self.grad_curves, None)):
                 curve = pg.PlotDataItem(pen=pen, name=name, antialias=False)  # crisp 1 px
-                curve.setSkipFiniteCheck(True)  # the timeline holds finite values only
+                # a start that is not finite at step 0 has no curve: it is drawn empty
+                curve.setSkipFiniteCheck(False)
                 plot.addItem(curve)
                 curves.append(curve)
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
@@ -154,7 +156,7 @@ class LossView(QWidget):
         for r in self.session.runs:
             pen = pg.mkPen(r.color, width=1.5, style=Qt.PenStyle.DotLine)
             marks = []
-            for step in r.edits:
+            for step in (e.step for e in r.edits):
                 for plot in plots:  # loss, grad alternating
                     mark = pg.InfiniteLine(step, angle=90, pen=pen)
                     plot.addItem(mark, ignoreBounds=True)
@@ -166,9 +168,9 @@ class LossView(QWidget):
         for line in self.cursors:
             line.setValue(step)
         t = self.session.timeline
-        if t is None or t.runs != len(self.loss_curves):
+        if t is None:
             return
-        key = (len(t), t.head_step)
+        key = (id(t), len(t), t.head_step)
         if key != self._drawn:
             self._drawn = key
             self._set_data()
@@ -209,11 +211,8 @@ class LossView(QWidget):
     def _set_data(self) -> None:
         """Each run's curves (a diverged run's up to its stop), the shift that keeps a log
         axis positive, and which curves the y auto-range follows."""
-        t = self.session.timeline
-        assert t is not None
-        head = (self.session.frame() if self.session.at_head
-                else [t.snapshot(len(t) - 1, i) for i in range(len(self.loss_curves))])
-        diverged = [str(h.status[0]) == "diverged" for h in head]
+        head = self.session.head_frame()
+        diverged = [str(h.status[0]) == DIVERGED for h in head]
         histories = []
         for i, h in enumerate(head):
             steps, loss, grad_norm = self.session.history(i)
@@ -235,7 +234,7 @@ class LossView(QWidget):
             lc.setData(steps, loss)
             gc.setData(steps, grad_norm)
             self._stops.append(self._stop_at(steps, loss, grad_norm, log) if stop else None)
-        self._follow(plotted, in_range, t.head_step)
+        self._follow(plotted, in_range, self.session.head_step)
         self._place_stops()
 
     @staticmethod

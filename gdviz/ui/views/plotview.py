@@ -8,7 +8,7 @@ import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
-from gdviz.core.run import Snapshot
+from gdviz.core.run import CONVERGED, DIVERGED, Snapshot
 from gdviz.ui.session import Session
 from gdviz.ui.style import font, qcolor
 
@@ -40,7 +40,7 @@ def inset(vb: pg.ViewBox) -> tuple[np.ndarray, np.ndarray]:
 
 def stop_text(status: str, stopped_at: int) -> str:
     """A stopped run's marker: "✓" converged, "✗ <step>" diverged, "" still running."""
-    return {"converged": "✓", "diverged": f"✗ {stopped_at}"}.get(status, "")
+    return {CONVERGED: "✓", DIVERGED: f"✗ {stopped_at}"}.get(status, "")
 
 
 def marker_item(color: str) -> pg.TextItem:
@@ -107,9 +107,8 @@ class Arrow:
 class PlotView(QWidget):
     """A plot bound to a Session: clicks set start points, pan/zoom asks for a resample.
 
-    ``selected_run`` (int or None, default None) is the run a Shift+click moves: the main
-    window sets it from the optimizer panel's selection. A plain click, or a Shift+click
-    with nothing selected, moves the shared start.
+    A Shift+click moves the own start of the session's selected run; a plain click, or a
+    Shift+click with nothing selected, moves the shared start.
     """
 
     sigClicked = pyqtSignal(float, float, object)  # x, y, Qt.KeyboardModifier
@@ -118,7 +117,6 @@ class PlotView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.selected_run: int | None = None
         self.widget = pg.PlotWidget()
         self.plot: pg.PlotItem = self.widget.getPlotItem()
         self.plot.setMenuEnabled(False)
@@ -157,9 +155,7 @@ class PlotView(QWidget):
 
     def _set_start(self, x: float, y: float, modifiers: Qt.KeyboardModifier) -> None:
         shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
-        run = self.selected_run if shift else None
-        if run is not None and not 0 <= run < len(self.session.runs):
-            run = None
+        run = self.session.selected if shift else None
         self.session.set_start(self.start_point(x, y), run=run)
 
     def start_point(self, x: float, y: float) -> tuple[float, ...]:
@@ -171,16 +167,12 @@ class PlotView(QWidget):
         """True when this view draws the session's landscape (a 2-D map or a 1-D curve)."""
         raise NotImplementedError
 
-    def frame_drawn(self, drawn: int) -> list[Snapshot] | None:
-        """The snapshots at the cursor, or None while this view is inactive or the
-        timeline does not match the runs it has ``drawn`` items for (the session signals
-        a change before it restarts)."""
-        s = self.session
-        t = s.timeline
-        if not self.active or t is None or not t.runs == len(s.runs) == drawn:
+    def frame_drawn(self) -> list[Snapshot] | None:
+        """The snapshots at the cursor, or None while this view is inactive (it shows
+        another kind of landscape) or there is no run."""
+        if not self.active or not self.session.runs:
             return None
-        frame = s.frame()
-        return frame if frame[0].params.shape[1] == s.landscape.dim else None
+        return self.session.frame()
 
     # ---- following the session and the view ---------------------------------------------
     def follow(self) -> None:

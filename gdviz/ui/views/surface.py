@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PyQt6.QtCore import QCoreApplication, Qt
+from PyQt6.QtCore import Qt
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gdviz.core.probe import Box
@@ -45,12 +45,6 @@ AZIMUTH = -60.0  # degrees from +x towards +y: the camera's side unless a valley
 FLOOR_SHARE = 0.2  # the lowest fifth of the surface's vertices are its floor
 VALLEY_ELONGATION = 2.5  # a floor this many times longer than wide (std) is a valley
 VALLEY_GAP = 0.05 * SIDE  # ... if no gap wider than this splits it along its length
-
-# pyqtgraph's GL items keep one shader program for all widgets, valid only if every GL
-# context shares one group (pyqtgraph#1822, #3455): a second SurfaceView, a floated dock or
-# a test's new view fail otherwise. Qt takes this only before the QApplication exists.
-if QCoreApplication.instance() is None:
-    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 # Drawn over everything (no depth test), alpha-blended: trail ghosts and the current points.
 _ON_TOP = {GL.GL_DEPTH_TEST: False, GL.GL_BLEND: True, GL.GL_CULL_FACE: False,
@@ -212,15 +206,15 @@ class SurfaceView(QWidget):
         session.sigDisplayChanged.connect(self._on_display)
         session.sigRunsChanged.connect(self._on_runs)
         session.sigStepChanged.connect(self._update_trails)
-        self._on_landscape()
         self._on_runs()
+        self._on_landscape()
 
     # ---- the surface: only when the landscape or its log flag changes -------------------
     def _on_landscape(self) -> None:
         land = self.session.landscape
         self.caption.setText(f"{land.title} — 3-D")
         self._draw_surface(aim=True)
-        self._hide_trails()  # the timeline restarts next; sigStepChanged redraws them
+        self._update_trails()
 
     def _on_display(self) -> None:
         log = self.session.display["log_contours"]
@@ -273,15 +267,14 @@ class SurfaceView(QWidget):
 
     def _update_trails(self, _step: int = 0) -> None:
         s, scale = self.session, self.scale
-        if scale is None or s.timeline is None or not s.timeline.runs == len(s.runs) == len(
-                self.lines):  # no 2-D landscape, or runs changed and the restart is to come
+        if scale is None or not s.runs:  # no 2-D landscape, or nothing to draw
             self._hide_trails()
             return
         heads, colors = [], []
         show = s.display["trails"]
         for i, run in enumerate(s.runs):
             trail = s.trail(i)
-            loss = s.timeline.loss(i, s.cursor)[:, 0]  # the trail's rows, not grad norms too
+            loss = s.trail_loss(i)
             pos = scale.positions(trail, loss, LIFT)
             for line in (self.lines[i], self.ghosts[i]):
                 line.setData(pos=pos)

@@ -1,4 +1,4 @@
-"""The ``gdviz`` command line (DESIGN.md, "CLI"): ``gdviz list`` and ``gdviz run``.
+"""The ``gdviz`` command line (DESIGN.md, "CLI"): ``gdviz list``, ``run`` and ``gui``.
 
 Each subcommand is one ``_add_<name>(subparsers)`` function that registers its parser
 and sets ``handler``; ``COMMANDS`` lists them. A user error is a ValueError anywhere
@@ -8,25 +8,27 @@ below ``main``: it becomes one ``gdviz: error: …`` line on stderr and exit cod
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import os
 import sys
-import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, NoReturn
 
 import numpy as np
 
-from gdviz.cli_args import add_run_arguments, build_runs, format_opt_spec, join_negative_start
+from gdviz.cli.args import add_run_arguments, build_race, format_opt_spec, join_negative_start
+from gdviz.cli.display import NoDisplayError, missing_display
+from gdviz.cli.output import CSV_COLUMNS, csv_text, json_text, write_atomically
 from gdviz.core.landscapes import LANDSCAPES, Landscape
 from gdviz.core.optimizers import OPTIMIZERS
-from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Trajectory, run
+from gdviz.core.race import RunSpec, run_race
+from gdviz.core.run import CONVERGED, DIVERGED, RUNNING
 from gdviz.core.schedules import SCHEDULES
+from gdviz.scenario import Scenario, ViewSettings, list_presets, load_scenario
 
 Subparsers = Any  # argparse's private _SubParsersAction
-CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "grad_norm", "status")
+DEFAULT_PRESET = "default"  # the scenario `gdviz gui` (and `make run`) opens
 
 RUN_EPILOG = f"""\
 Output: CSV on stdout, or --out FILE.csv / FILE.json (written atomically).
@@ -71,7 +73,8 @@ def _catalogue() -> dict[str, Any]:
         for spec in OPTIMIZERS.values()
     ]
     return {"landscapes": [_landscape_entry(ls) for ls in LANDSCAPES.values()],
-            "optimizers": optimizers, "datasets": [], "presets": []}
+            "optimizers": optimizers, "datasets": [],
+            "presets": [{"name": name, "title": title} for name, title in list_presets()]}
 
 
 def _catalogue_text() -> str:
@@ -87,12 +90,17 @@ def _catalogue_text() -> str:
                      + (f"   [{params}]" if params else ""))
     lines.append("Optimizers (--opt SPEC; the defaults shown as a SPEC)")
     for spec in OPTIMIZERS.values():
-        defaults = format_opt_spec(spec.name, spec.defaults)
+        defaults = format_opt_spec(RunSpec(spec.name))
         lines.append(f"  {spec.name:<10} {spec.title:<30} {defaults}")
-    lines.append("Schedules")
-    for name, cls in SCHEDULES.items():
-        summary = (cls.__doc__ or "").strip().splitlines()[0]
-        lines.append(f"  {name:<12} {summary}")
+    lines.append("Learning-rate schedules (in a SPEC: schedule=KIND plus its options, "
+                 "e.g. adam:lr=0.1,schedule=cosine,period=200)")
+    for kind in SCHEDULES.values():
+        options = ", ".join(f"{h.name}={h.default:g}" for h in kind.options) or "no options"
+        lines.append(f"  {kind.name:<12} {kind.title:<20} {options}")
+        lines.append(f"  {'':<12} {kind.help}")
+    lines.append("Presets (--scenario NAME)")
+    for name, title in list_presets():
+        lines.append(f"  {name:<18} {title}")
     return "\n".join(lines) + "\n"
 
 
@@ -116,66 +124,20 @@ def _add_list(subparsers: Subparsers) -> None:
     parser.set_defaults(handler=_list)
 
 
-def _row_statuses(traj: Trajectory) -> list[str]:
-    """The CSV status of each of the ``steps + 1`` rows of a one-start trajectory."""
-    rows, final, stop = len(traj.loss), str(traj.status[0]), int(traj.stopped_at[0])
-    first = {CONVERGED: stop, DIVERGED: stop + 1}.get(final, rows)  # first row showing it
-    return [RUNNING] * min(first, rows) + [final] * max(rows - first, 0)
-
-
-def _csv_text(trajs: Sequence[Trajectory]) -> str:
-    """One row per step per run, columns ``CSV_COLUMNS``; floats as ``repr`` (round trip)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for i, traj in enumerate(trajs):
-        points = traj.params[:, 0, :].tolist()
-        rows = zip(points, traj.loss[:, 0].tolist(), traj.grad_norm[:, 0].tolist(),
-                   _row_statuses(traj), strict=True)
-        for step, (p, loss, gnorm, status) in enumerate(rows):
-            y = repr(p[1]) if len(p) == 2 else ""
-            writer.writerow((i, traj.optimizer, step, repr(p[0]), y, repr(loss), repr(gnorm),
-                             status))
-    return out.getvalue()
-
-
-def _json_text(landscape: Landscape, trajs: Sequence[Trajectory]) -> str:
-    """``{"landscape", "runs": [...]}``; strict JSON (a NaN would raise ValueError)."""
-    runs = [{"optimizer": t.optimizer, "hyper": dict(t.hyper), "status": str(t.status[0]),
-             "stopped_at": int(t.stopped_at[0]), "points": t.params[:, 0, :].tolist(),
-             "loss": t.loss[:, 0].tolist(), "grad_norm": t.grad_norm[:, 0].tolist()}
-            for t in trajs]
-    return json.dumps({"landscape": landscape.name, "runs": runs}, allow_nan=False) + "\n"
-
-
-def _write_atomically(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same directory."""
-    target = os.path.abspath(path)
-    tmp = os.path.join(os.path.dirname(target),
-                       f".{os.path.basename(target)}.{uuid.uuid4().hex[:8]}.tmp")
-    try:
-        with open(tmp, "x", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.replace(tmp, target)
-    except OSError as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise ValueError(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
 def _run(args: argparse.Namespace) -> int:
-    """``gdviz run``: validate everything, run each --opt, then write the output once."""
+    """``gdviz run``: validate everything, run the race, then write the output once."""
     ext = ".csv" if args.out is None else os.path.splitext(args.out)[1].lower()
     if ext not in (".csv", ".json"):
         raise ValueError(f"--out {args.out}: the file name must end in .csv or .json")
-    req = build_runs(args)
-    trajs = [run(req.landscape, name, starts=[req.start], steps=req.steps, seed=req.seed,
-                 tol=req.tol, **hyper) for name, hyper in req.optimizers]
-    text = _json_text(req.landscape, trajs) if ext == ".json" else _csv_text(trajs)
+    spec = build_race(args)
+    if not spec.runs:
+        raise ValueError("the race has no optimizer: add one with --opt")
+    trajs = run_race(spec)
+    text = json_text(spec, trajs) if ext == ".json" else csv_text(trajs)
     if args.out is None:
         sys.stdout.write(text)
     else:
-        _write_atomically(args.out, text)
+        write_atomically(args.out, text)
     return 0
 
 
@@ -192,20 +154,27 @@ def _add_run(subparsers: Subparsers) -> None:
 
 
 def _gui(args: argparse.Namespace) -> int:
-    """``gdviz gui``: the window, on the default race or the one the flags describe."""
-    from gdviz.ui.app import DEFAULT_LANDSCAPE, DEFAULT_RUNS, Setup, launch
-
+    """``gdviz gui``: the window, on the default scenario or the race the flags describe."""
     if args.screenshot is not None and not args.screenshot.lower().endswith(".png"):
         raise ValueError(f"--screenshot {args.screenshot}: the file name must end in .png")
-    setup = Setup(steps=args.steps, seed=args.seed)
-    if args.landscape is not None or args.opt or args.param or args.start:
-        args.landscape = args.landscape or DEFAULT_LANDSCAPE
-        args.opt = args.opt or [format_opt_spec(k, h) for k, h in DEFAULT_RUNS]
-        req = build_runs(args)
-        setup = Setup(landscape=req.landscape, start=req.start, runs=req.optimizers,
-                      steps=args.steps, seed=req.seed, tol=req.tol)
+    problem = missing_display()
+    if problem:
+        raise NoDisplayError(problem)
+    default = load_scenario(DEFAULT_PRESET)
+    if args.scenario:
+        scenario, source = load_scenario(args.scenario), args.scenario
+    elif args.landscape or args.opt or args.param:
+        scenario, source = Scenario(default.race), None
+    else:
+        scenario, source = default, DEFAULT_PRESET
+    spec = build_race(args, default=scenario.race)
+    scenario = replace(scenario, race=spec)
+    if args.landscape and args.landscape != default.race.landscape:
+        scenario = replace(scenario, view=ViewSettings())
+    from gdviz.ui.app import launch  # Qt only now: the other commands never load it
+
     try:
-        return launch(setup, screenshot=args.screenshot)
+        return launch(scenario, source=source, steps=args.steps, screenshot=args.screenshot)
     except OSError as exc:
         raise ValueError(str(exc)) from None
 
@@ -216,8 +185,7 @@ def _add_gui(subparsers: Subparsers) -> None:
         "gui", help="open the window",
         description="Open the window on a race: the default one, or the landscape and "
                     "optimizers given with the flags of `gdviz run`.")
-    add_run_arguments(parser, required=False)
-    parser.set_defaults(steps=None, tol=None)
+    add_run_arguments(parser)
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="compute --steps steps, save the whole window as PNG and exit")
     parser.set_defaults(handler=_gui)
@@ -243,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         args = build_parser().parse_args(join_negative_start(sys.argv[1:] if argv is None
                                                               else argv))
         return int(args.handler(args))
-    except ValueError as exc:
+    except ValueError as exc:  # a user mistake (NoDisplayError too): one line, exit 2
         print(f"gdviz: error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `gdviz run … | head`: the reader left; stay quiet

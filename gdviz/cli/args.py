@@ -1,0 +1,267 @@
+"""The race flags shared by ``gdviz run`` and ``gdviz gui``, parsed into a ``RaceSpec``.
+
+``SPEC`` is ``NAME[:k=v[,k=v]…]``: hyperparameters (``adam:lr=0.05,beta1=0.8``), a
+learning-rate schedule and its options (``adam:lr=0.1,schedule=cosine,period=200``) and
+an own noise seed (``sgd:seed=3``). ``--param K=V`` sets a landscape parameter,
+``--start X[,Y]`` the start point, ``--scenario PATH|PRESET`` takes the whole race from a
+scenario file (``--steps``, ``--seed``, ``--tol`` and ``--start`` may still override it).
+The parsers raise ValueError with a one-line reason; ``build_race`` prefixes it with the
+flag it came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import Any, TypeVar
+
+from gdviz.core.landscapes import get_landscape
+from gdviz.core.optimizers import get_optimizer
+from gdviz.core.race import (
+    DEFAULT_STEPS,
+    MAX_SEED,
+    MAX_STEPS,
+    RaceSpec,
+    RunSpec,
+    ScheduleSpec,
+    check_seed,
+)
+from gdviz.core.run import DIVERGED, run
+from gdviz.core.schedules import SCHEDULES
+from gdviz.scenario import load_scenario
+
+T = TypeVar("T")
+ALL_OPTIONS = {h.name for kind in SCHEDULES.values() for h in kind.options}
+_NEGATIVE_VALUE = re.compile(r"-\.?\d")  # "-1.2,1", "-.5": a value, not an option
+
+
+def _pair(item: str) -> tuple[str, str]:
+    """``"k=v"`` -> ``("k", "v")``, both stripped and non-empty."""
+    key, sep, value = item.partition("=")
+    key, value = key.strip(), value.strip()
+    if not (sep and key and value):
+        raise ValueError(f"expected K=V, got {item!r}")
+    return key, value
+
+
+def _number(text: str, what: str) -> float:
+    """A finite float parsed from ``text``; ``what`` names it in the error."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{what} must be a number, got {text!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be finite, got {text!r}")
+    return number
+
+
+SPEC_EXTRAS = ("schedule", "seed")  # SPEC keys besides hyperparameters and schedule options
+
+
+def parse_opt_spec(text: str) -> RunSpec:
+    """``NAME[:k=v[,k=v]…]`` -> a RunSpec, every value checked by the registries.
+
+    Keys are the optimizer's hyperparameters, ``schedule`` (a kind of ``SCHEDULES``) with
+    that kind's options, and ``seed``.
+    """
+    name, sep, rest = text.partition(":")
+    spec = get_optimizer(name.strip())
+    given: dict[str, str] = {}
+    for item in rest.split(",") if sep else ():
+        key, value = _pair(item)
+        if key in given:
+            raise ValueError(f"{key} is given twice")
+        given[key] = value
+    kind = given.pop("schedule", None)
+    seed = given.pop("seed", None)
+    options_of = {h.name for h in SCHEDULES[kind].options} if kind in SCHEDULES else set()
+    options = {k: given.pop(k) for k in list(given) if k in options_of}
+    names = [h.name for h in spec.hyper]
+    for key in given:
+        if key not in names:
+            valid = [*names, *SPEC_EXTRAS, *sorted(options_of)]
+            hint = "" if kind is not None or key not in ALL_OPTIONS else (
+                f" ({key} is a schedule option: add schedule=KIND)")
+            raise ValueError(f"{spec.name} has no hyperparameter {key!r}{hint}; "
+                             f"valid: {', '.join(valid)}")
+    hyper = {k: spec.hyper_spec(k).check(v) for k, v in given.items()}
+    schedule = None
+    if kind is not None and kind != "constant":
+        schedule = ScheduleSpec(kind, options)
+    elif kind == "constant" and options:
+        raise ValueError("a constant schedule has no options")
+    if seed is not None:
+        try:
+            seed_value = check_seed(int(seed))
+        except ValueError:
+            raise ValueError(f"seed must be a whole number in [0, 2^63 − 1], got {seed!r}") \
+                from None
+    return RunSpec(spec.name, hyper, schedule=schedule,
+                   seed=None if seed is None else seed_value)
+
+
+def format_opt_spec(run: RunSpec, only: Iterable[str] | None = None) -> str:
+    """The SPEC text of ``run`` (its hyperparameters, or only those named in ``only``);
+    ``parse_opt_spec`` reads it back to an equal run (labels and colours aside)."""
+
+    def text(value: object) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return str(value) if isinstance(value, int) else repr(float(value))  # type: ignore[arg-type]
+
+    keys = list(run.hyper) if only is None else [k for k in run.hyper if k in set(only)]
+    items = [f"{key}={text(run.hyper[key])}" for key in keys]
+    if run.schedule is not None:
+        items.append(f"schedule={run.schedule.kind}")
+        items += [f"{k}={text(v)}" for k, v in run.schedule.options.items()]
+    if run.seed is not None:
+        items.append(f"seed={run.seed}")
+    return f"{run.optimizer}:{','.join(items)}" if items else run.optimizer
+
+
+def parse_params(items: Iterable[str]) -> dict[str, float]:
+    """``["a=1", "b=25"]`` -> ``{"a": 1.0, "b": 25.0}``; names are checked by ``with_params``."""
+    params: dict[str, float] = {}
+    for item in items:
+        key, value = _pair(item)
+        if key in params:
+            raise ValueError(f"{key} is given twice")
+        params[key] = _number(value, key)
+    return params
+
+
+def parse_start(text: str, dim: int) -> tuple[float, ...]:
+    """``"X,Y"`` (or ``"X"`` for a 1-D landscape) -> a point of ``dim`` finite floats."""
+    parts = text.split(",")
+    if len(parts) != dim:
+        shape = "X,Y" if dim == 2 else "X"
+        raise ValueError(f"the landscape is {dim}-D: give {shape}, got {len(parts)} number(s)")
+    return tuple(_number(part.strip(), "the start") for part in parts)
+
+
+def join_negative_start(argv: Sequence[str]) -> list[str]:
+    """Rewrite ``--start -1.2,1`` as ``--start=-1.2,1``.
+
+    argparse reads a value starting with ``-`` that is not a plain number as an option;
+    call this on the argument list before ``parse_args``.
+    """
+    out: list[str] = []
+    items = iter(argv)
+    for item in items:
+        if item == "--start":
+            value = next(items, None)
+            if value is not None and _NEGATIVE_VALUE.match(value):
+                out.append(f"--start={value}")
+                continue
+            out.extend([item] if value is None else [item, value])
+        else:
+            out.append(item)
+    return out
+
+
+def _whole(limit: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            value = -1
+        if not 0 <= value <= limit:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number in [0, {limit}], got {text!r}")
+        return value
+
+    return parse
+
+
+def _tolerance(text: str) -> float:
+    try:
+        value = _number(text, "the tolerance")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"the tolerance must be ≥ 0, got {text!r}")
+    return value
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add --scenario/--landscape/--param/--start/--steps/--tol/--seed/--opt to ``parser``;
+    ``build_race`` checks which combinations were given."""
+    parser.add_argument("--scenario", metavar="PATH|PRESET",
+                        help="take the race from a scenario file or a preset (see `gdviz "
+                             "list`); --steps, --seed, --tol and --start override it")
+    parser.add_argument("--landscape", metavar="NAME",
+                        help="the loss landscape (see `gdviz list`)")
+    parser.add_argument("--param", action="append", default=[], metavar="K=V",
+                        help="set a landscape parameter, repeatable (e.g. --param b=25)")
+    parser.add_argument("--start", metavar="X[,Y]",
+                        help="start point, e.g. --start=-1.2,1 (default: the landscape's own)")
+    parser.add_argument("--steps", type=_whole(MAX_STEPS), metavar="N",
+                        help=f"number of steps (default: {DEFAULT_STEPS})")
+    parser.add_argument("--tol", type=_tolerance, metavar="T",
+                        help="converged once the gradient norm is ≤ T (default: 0, off)")
+    parser.add_argument("--seed", type=_whole(MAX_SEED), metavar="S",
+                        help="seed of the gradient noise (sgd), shared by every run "
+                             "(default: 0)")
+    parser.add_argument("--opt", action="append", default=[], metavar="SPEC",
+                        help="optimizer NAME[:k=v[,k=v]…], repeatable: several race from "
+                             "the same start (e.g. --opt adam:lr=0.05,beta1=0.8 or "
+                             "--opt adam:lr=0.1,schedule=cosine,period=200)")
+
+
+def _flagged(flag: str, text: str, parse: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``parse(*args, **kwargs)``, its ValueError prefixed with the flag and its text."""
+    try:
+        return parse(*args, **kwargs)
+    except ValueError as exc:
+        raise ValueError(f"{flag} {text}: {exc}") from None
+
+
+def given_race(args: argparse.Namespace) -> bool:
+    """True when the flags describe a race (a scenario, a landscape or optimizers)."""
+    return bool(args.scenario or args.landscape or args.opt or args.param)
+
+
+def build_race(args: argparse.Namespace, default: RaceSpec | None = None) -> RaceSpec:
+    """The RaceSpec of ``args`` (from ``add_run_arguments``); ValueError saying why not.
+
+    From ``--scenario``, or from ``--landscape`` and ``--opt`` (``default`` fills in what
+    is missing, e.g. the window's default race); ``--steps``/``--seed``/``--tol``/
+    ``--start`` override either."""
+    if args.scenario:
+        if args.landscape or args.opt or args.param:
+            raise ValueError("give either --scenario or --landscape/--param/--opt, not both")
+        spec = load_scenario(args.scenario).race
+    else:
+        spec = _race_from_flags(args, default)
+    overrides: dict[str, Any] = {k: getattr(args, k) for k in ("steps", "seed", "tol")
+                                 if getattr(args, k) is not None}
+    if args.start is not None:
+        land = spec.build_landscape()
+        start = _flagged("--start", args.start, parse_start, args.start, land.dim)
+        if run(land, "gd", starts=[start], steps=0).status[0] == DIVERGED:
+            raise ValueError(f"--start {args.start}: {land.name} is not finite there "
+                             "or the point is far outside its view")
+        overrides["start"] = start  # runs with their own start keep it
+    return replace(spec, **overrides) if overrides else spec
+
+
+def _race_from_flags(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:
+    if default is None and (args.landscape is None or not args.opt):
+        raise ValueError("give --scenario PATH|PRESET, or --landscape and at least one --opt")
+    name = args.landscape or (default.landscape if default else "")
+    land = get_landscape(name)
+    params_text = " ".join(args.param)
+    params = _flagged("--param", params_text, parse_params, args.param)
+    if params:
+        _flagged("--param", params_text, land.with_params, **params)
+    if args.opt:
+        runs = tuple(_flagged("--opt", text, parse_opt_spec, text) for text in args.opt)
+    else:
+        assert default is not None
+        runs = default.runs
+    same_landscape = default is not None and name == default.landscape
+    start = default.start if same_landscape and default is not None else None
+    return RaceSpec(land.name, runs=runs, params=params, start=start)

@@ -1,0 +1,69 @@
+"""What ``gdviz run`` writes: trajectories as CSV or JSON, to a file atomically.
+
+CSV columns ``CSV_COLUMNS``: steps+1 rows per run (step 0 is the start), ``run`` the
+0-based index of the run, ``y`` empty on 1-D landscapes, floats written with ``repr``
+(they round-trip). JSON: ``{"landscape", "runs": [{"optimizer", "hyper", "status",
+"stopped_at", "points", "loss", "grad_norm"}]}``, ``hyper`` the run's hyperparameters
+at step 0.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import uuid
+from collections.abc import Sequence
+
+from gdviz.core.race import RaceSpec
+from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Trajectory
+
+CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "grad_norm", "status")
+
+
+def row_statuses(traj: Trajectory) -> list[str]:
+    """The CSV status of each of the ``steps + 1`` rows of a one-start trajectory."""
+    rows, final, stop = len(traj.loss), str(traj.status[0]), int(traj.stopped_at[0])
+    first = {CONVERGED: stop, DIVERGED: stop + 1}.get(final, rows)  # first row showing it
+    return [RUNNING] * min(first, rows) + [final] * max(rows - first, 0)
+
+
+def csv_text(trajs: Sequence[Trajectory]) -> str:
+    """One row per step per run, columns ``CSV_COLUMNS``; floats as ``repr`` (round trip)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for i, traj in enumerate(trajs):
+        points = traj.params[:, 0, :].tolist()
+        rows = zip(points, traj.loss[:, 0].tolist(), traj.grad_norm[:, 0].tolist(),
+                   row_statuses(traj), strict=True)
+        for step, (p, loss, gnorm, status) in enumerate(rows):
+            y = repr(p[1]) if len(p) == 2 else ""
+            writer.writerow((i, traj.optimizer, step, repr(p[0]), y, repr(loss), repr(gnorm),
+                             status))
+    return out.getvalue()
+
+
+def json_text(spec: RaceSpec, trajs: Sequence[Trajectory]) -> str:
+    """``{"landscape", "runs": [...]}``; strict JSON (a NaN would raise ValueError)."""
+    runs = [{"optimizer": t.optimizer, "hyper": dict(r.hyper), "status": str(t.status[0]),
+             "stopped_at": int(t.stopped_at[0]), "points": t.params[:, 0, :].tolist(),
+             "loss": t.loss[:, 0].tolist(), "grad_norm": t.grad_norm[:, 0].tolist()}
+            for r, t in zip(spec.runs, trajs, strict=True)]
+    return json.dumps({"landscape": spec.landscape, "runs": runs}, allow_nan=False) + "\n"
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same directory."""
+    target = os.path.abspath(path)
+    tmp = os.path.join(os.path.dirname(target),
+                       f".{os.path.basename(target)}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        with open(tmp, "x", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise ValueError(f"cannot write {path}: {exc.strerror or exc}") from None

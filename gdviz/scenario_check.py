@@ -1,0 +1,362 @@
+"""Reading a parsed scenario document: typed values, key paths, the race and the view.
+
+``tomllib`` turns a scenario file into plain Python values; the readers here check each
+value's TOML type, then hand it to the registries and the ``RaceSpec``/``RunSpec``
+constructors, which decide what is in range. A piece is validated on its own before the
+whole is built, so a refusal names the most precise key path. Every problem is raised
+as ``Problem(path, reason)`` (``path`` like ``optimizer[2].edits[0].step``); the caller
+adds the file's name. The rules of the view settings live here too (``check_*``), used by
+``gdviz.scenario.ViewSettings`` and by ``read_view`` alike. Nothing here touches a file.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from gdviz.core.hyper import Hyper, Value
+from gdviz.core.landscapes import LANDSCAPES
+from gdviz.core.optimizers import OPTIMIZERS, OptimizerSpec
+from gdviz.core.race import Edit, RaceSpec, RunSpec, ScheduleSpec, check_point, check_seed
+from gdviz.core.schedules import SCHEDULES
+
+T = TypeVar("T")
+VIEWS = ("contour", "surface", "curve", "loss")
+OVERLAYS = ("trails", "gradient", "velocity", "quiver", "markers")
+OVERLAY_DEFAULTS: Mapping[str, bool] = MappingProxyType(
+    {"trails": True, "gradient": True, "velocity": True, "quiver": False, "markers": True})
+SPEED_RANGE = (1.0, 1000.0)  # steps per second
+Table = Mapping[str, object]
+RACE_KEYS = {"landscape": ("name", "params", "view"),
+             "run": ("start", "steps", "seed", "tol", "steps_per_second")}
+RUN_KEYS = ("name", "label", "color", "start", "seed", "schedule", "edits")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+class Problem(Exception):
+    """One thing wrong in a scenario document, at a key path."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}" if path else reason)
+        self.path, self.reason = path, reason
+
+
+# ---- paths, values in messages, suggestions ------------------------------------------
+def join(path: str, key: str | int) -> str:
+    """``path`` extended by a table key (quoted unless bare) or an array index."""
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    part = key if _BARE_KEY.fullmatch(key) else json.dumps(key, ensure_ascii=False)
+    return f"{path}.{part}" if path else part
+
+
+def show(value: object) -> str:
+    """A value as a TOML reader would recognise it, shortened for a one-line message."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    text = json.dumps(value, ensure_ascii=False) if isinstance(value, str) else str(value)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def suggest(word: str, choices: Iterable[str], what: str = "choose one of") -> str:
+    """``did you mean 'x'?`` for a close match, else the list of valid choices."""
+    options = list(choices)
+    close = difflib.get_close_matches(word, options, n=1)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"{what}: {', '.join(options)}" if options else f"{what}: none"
+
+
+def _strip(path: str, reason: str) -> str:
+    """Drop a leading repetition of the key's own name from a reason given by core."""
+    name = re.split(r"[.\[]", path)[-1]
+    for prefix in (f"{name} ", f"parameter {name!r} "):
+        if name and reason.startswith(prefix):
+            return reason[len(prefix):]
+    return reason
+
+
+@contextmanager
+def at(path: str) -> Iterator[None]:
+    """Turn a ValueError raised by core into a Problem at ``path``."""
+    try:
+        yield
+    except ValueError as e:
+        raise Problem(path, _strip(path, str(e))) from None
+
+
+def pick(name: str, registry: Mapping[str, T], what: str, path: str) -> T:
+    if name not in registry:
+        raise Problem(path, f"unknown {what} {name!r}; {suggest(name, registry)}")
+    return registry[name]
+
+
+# ---- TOML types ----------------------------------------------------------------------
+def table(value: object, path: str) -> Table:
+    if not isinstance(value, dict):
+        raise Problem(path, f"expected a table, got {show(value)}")
+    return value
+
+
+def keys(tab: Table, path: str, valid: Iterable[str], required: Iterable[str] = ()) -> None:
+    """Refuse unknown keys (with a did-you-mean) and missing required ones."""
+    allowed = list(valid)
+    for key in tab:
+        if key not in allowed:
+            raise Problem(join(path, key), f"unknown key; {suggest(key, allowed, 'valid keys')}")
+    for key in required:
+        if key not in tab:
+            raise Problem(join(path, key), "missing (required)")
+
+
+def array(value: object, path: str) -> list[object]:
+    if not isinstance(value, list):
+        raise Problem(path, f"expected an array, got {show(value)}")
+    return value
+
+
+def tables(value: object, path: str) -> list[Table]:
+    """An array of tables (``[[name]]`` or ``[{…}, …]``)."""
+    if not isinstance(value, list):
+        raise Problem(path, f"expected an array of tables, got {show(value)}")
+    return [table(item, join(path, i)) for i, item in enumerate(value)]
+
+
+def text(value: object, path: str) -> str:
+    if not isinstance(value, str):
+        raise Problem(path, f"expected a string, got {show(value)}")
+    return value
+
+
+def boolean(value: object, path: str) -> bool:
+    if not isinstance(value, bool):
+        raise Problem(path, f"expected true or false, got {show(value)}")
+    return value
+
+
+def number(value: object, path: str) -> float:
+    """An integer or a float (booleans are not numbers) as a float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise Problem(path, f"expected a number, got {show(value)}")
+    try:
+        return float(value)
+    except OverflowError:
+        raise Problem(path, f"too large a number, got {show(value)}") from None
+
+
+def whole(value: object, path: str) -> int:
+    """An integer, or a float with a whole value, as an int."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Problem(path, f"expected a whole number, got {show(value)}")
+    return value
+
+
+def point(value: object, path: str, dim: int) -> tuple[float, ...]:
+    """A start point: an array of numbers with one per dimension of the landscape."""
+    coords = [number(v, join(path, i)) for i, v in enumerate(array(value, path))]
+    with at(path):
+        return check_point(coords, dim)
+
+
+def hyper_value(hyper: Hyper, value: object, path: str) -> Value:
+    """A hyperparameter (or schedule option) of the right TOML type, checked by its Hyper."""
+    raw: Value
+    if hyper.kind == "bool":
+        raw = boolean(value, path)
+    elif hyper.kind == "int":
+        raw = whole(value, path)
+    else:
+        raw = number(value, path)
+    with at(path):
+        return hyper.check(raw)
+
+
+def seed(value: object, path: str) -> int:
+    with at(path):
+        return check_seed(whole(value, path))
+
+
+# ---- the race ------------------------------------------------------------------------
+def read_race(doc: Table) -> RaceSpec:
+    """``[landscape]``, ``[run]`` and every ``[[optimizer]]`` as a RaceSpec (the view keys
+    of ``[landscape]`` and ``[run]`` are only allowed here, not read)."""
+    if "landscape" not in doc:
+        raise Problem("landscape", "missing (required): a [landscape] table with a name")
+    land_tab = table(doc["landscape"], "landscape")
+    keys(land_tab, "landscape", RACE_KEYS["landscape"], required=("name",))
+    name = text(land_tab["name"], "landscape.name")
+    land = pick(name, LANDSCAPES, "landscape", "landscape.name")
+    params: dict[str, float] = {}
+    if "params" in land_tab:
+        params_tab = table(land_tab["params"], "landscape.params")
+        if params_tab and not land.params:
+            raise Problem(join("landscape.params", next(iter(params_tab))),
+                          f"unknown key; {name!r} has no parameters")
+        keys(params_tab, "landscape.params", land.params)
+        for key, value in params_tab.items():
+            params[key] = number(value, join("landscape.params", key))
+            with at(join("landscape.params", key)):
+                land.with_params(**{key: params[key]})
+    run_tab = table(doc.get("run", {}), "run")
+    keys(run_tab, "run", RACE_KEYS["run"])
+    race = RaceSpec(name, params=params)
+    if "steps" in run_tab:
+        with at("run.steps"):
+            race = replace(race, steps=whole(run_tab["steps"], "run.steps"))
+    if "tol" in run_tab:
+        with at("run.tol"):
+            race = replace(race, tol=number(run_tab["tol"], "run.tol"))
+    if "seed" in run_tab:
+        race = replace(race, seed=seed(run_tab["seed"], "run.seed"))
+    if "start" in run_tab:
+        race = replace(race, start=point(run_tab["start"], "run.start", land.dim))
+    runs = tables(doc.get("optimizer", []), "optimizer")
+    return replace(race, runs=tuple(read_run(t, join("optimizer", i), land.dim)
+                                    for i, t in enumerate(runs)))
+
+
+def read_run(tab: Table, path: str, dim: int) -> RunSpec:
+    """One ``[[optimizer]]`` table: hyperparameters are keys of the table itself."""
+    if "name" not in tab:
+        raise Problem(join(path, "name"), "missing (required)")
+    spec = pick(text(tab["name"], join(path, "name")), OPTIMIZERS, "optimizer", join(path, "name"))
+    names = [h.name for h in spec.hyper]
+    keys(tab, path, (*RUN_KEYS, *names))
+    hyper = {k: hyper_value(h, tab[k], join(path, k)) for k, h in _hypers(spec, tab)}
+    label = text(tab.get("label", ""), join(path, "label"))
+    color = text(tab.get("color", ""), join(path, "color"))
+    if color and not _COLOR.fullmatch(color):
+        raise Problem(join(path, "color"), f'expected a colour "#rrggbb", got {show(color)}')
+    start = point(tab["start"], join(path, "start"), dim) if "start" in tab else None
+    own_seed = seed(tab["seed"], join(path, "seed")) if "seed" in tab else None
+    schedule = read_schedule(tab["schedule"], join(path, "schedule")) if "schedule" in tab else None
+    with at(path):
+        run = RunSpec(spec.name, hyper, schedule, label, color, start, own_seed)
+    for j, edit_tab in enumerate(tables(tab.get("edits", []), join(path, "edits"))):
+        edit_path = join(join(path, "edits"), j)
+        edit = read_edit(edit_tab, edit_path, spec)
+        with at(edit_path):
+            run = replace(run, edits=(*run.edits, edit))
+    return run
+
+
+def _hypers(spec: OptimizerSpec, tab: Table) -> Iterator[tuple[str, Hyper]]:
+    return ((h.name, h) for h in spec.hyper if h.name in tab)
+
+
+def read_schedule(value: object, path: str) -> ScheduleSpec:
+    """``{kind = "cosine", period = 200}``: the kind's options are keys of the table."""
+    tab = table(value, path)
+    if "kind" not in tab:
+        raise Problem(join(path, "kind"), f"missing (required); {suggest('', SCHEDULES)}")
+    name = text(tab["kind"], join(path, "kind"))
+    kind = pick(name, SCHEDULES, "schedule", join(path, "kind"))
+    keys(tab, path, ("kind", *(h.name for h in kind.options)))
+    options = {h.name: hyper_value(h, tab[h.name], join(path, h.name))
+               for h in kind.options if h.name in tab}
+    with at(path):
+        return ScheduleSpec(name, options)
+
+
+def read_edit(tab: Table, path: str, spec: OptimizerSpec) -> Edit:
+    """``{step = 50, lr = 0.01}``: hyperparameters changed before the update leaving step."""
+    keys(tab, path, ("step", *(h.name for h in spec.hyper)), required=("step",))
+    step = whole(tab["step"], join(path, "step"))
+    hyper = {k: hyper_value(h, tab[k], join(path, k)) for k, h in _hypers(spec, tab)}
+    if not hyper:
+        raise Problem(path, "an edit changes at least one hyperparameter, e.g. lr = 0.01")
+    with at(join(path, "step")):
+        return Edit(step, hyper)
+
+
+# ---- the view ------------------------------------------------------------------------
+def check_show(views: Iterable[str]) -> tuple[str, ...]:
+    show = tuple(views)
+    for view in show:
+        if view not in VIEWS:
+            raise ValueError(f"unknown view {view!r}; {suggest(str(view), VIEWS)}")
+    if len(set(show)) != len(show):
+        raise ValueError(f"a view is listed twice: {', '.join(show)}")
+    return show
+
+
+def check_interval(name: str, box: Iterable[float] | None) -> tuple[float, float] | None:
+    """A view range ``(low, high)``: two finite numbers, low < high."""
+    if box is None:
+        return None
+    v = tuple(float(x) for x in box)
+    if len(v) != 2 or not (math.isfinite(v[0]) and v[0] < v[1] and math.isfinite(v[1])):
+        got = ", ".join(f"{x:g}" for x in v)
+        raise ValueError(f"{name} must be [low, high] with finite low < high, got [{got}]")
+    return v[0], v[1]
+
+
+def check_axes(landscape: str, y: object) -> None:
+    if y is not None and LANDSCAPES[landscape].dim == 1:
+        raise ValueError(f"{landscape!r} is a 1-D landscape: it has no y axis")
+
+
+def check_overlays(overlays: Mapping[str, bool]) -> Mapping[str, bool]:
+    """Every overlay, the missing ones at their defaults."""
+    for key, on in overlays.items():
+        if key not in OVERLAYS:
+            raise ValueError(f"unknown overlay {key!r}; {suggest(str(key), OVERLAYS)}")
+        if not isinstance(on, bool):
+            raise ValueError(f"overlay {key!r} must be true or false, got {on!r}")
+    return MappingProxyType({**OVERLAY_DEFAULTS, **overlays})
+
+
+def check_speed(steps_per_second: float) -> float:
+    speed, (lo, hi) = float(steps_per_second), SPEED_RANGE
+    if not lo <= speed <= hi:
+        raise ValueError(f"steps_per_second must be in [{lo:g}, {hi:g}], got {speed:g}")
+    return speed
+
+
+def read_view(doc: Table, race: RaceSpec) -> dict[str, Any]:
+    """The ViewSettings arguments from ``[landscape].view``, ``[run].steps_per_second``
+    and ``[view]`` (``read_race`` has checked that those two tables are tables)."""
+    box = table(doc["landscape"], "landscape").get("view", {})
+    box = table(box, "landscape.view")
+    keys(box, "landscape.view", ("x", "y", "log_contours"))
+    view: dict[str, Any] = {}
+    for axis in ("x", "y"):
+        if axis in box:
+            path = join("landscape.view", axis)
+            numbers = [number(v, join(path, i)) for i, v in enumerate(array(box[axis], path))]
+            with at(path):
+                view[axis] = check_interval(axis, numbers)
+                check_axes(race.landscape, view.get("y"))
+    if "log_contours" in box:
+        view["log_contours"] = boolean(box["log_contours"], "landscape.view.log_contours")
+    speed = table(doc.get("run", {}), "run").get("steps_per_second")
+    if speed is not None:
+        with at("run.steps_per_second"):
+            view["steps_per_second"] = check_speed(number(speed, "run.steps_per_second"))
+    tab = table(doc.get("view", {}), "view")
+    keys(tab, "view", ("show", *OVERLAYS, "log_loss"))
+    if "show" in tab:
+        shown = array(tab["show"], "view.show")
+        for i, name in enumerate(shown):
+            with at(join("view.show", i)):
+                check_show([text(name, join("view.show", i))])
+        with at("view.show"):
+            view["show"] = check_show(str(v) for v in shown)
+    view["overlays"] = {k: boolean(tab[k], join("view", k)) for k in OVERLAYS if k in tab}
+    if "log_loss" in tab:
+        view["log_loss"] = boolean(tab["log_loss"], "view.log_loss")
+    return view

@@ -1,0 +1,43 @@
+"""The scenario's title and explanation: what a preset shows and what to watch for."""
+
+from __future__ import annotations
+
+from PyQt6.QtCore import Qt
+from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gdviz.ui import style
+from gdviz.ui.session import Session
+
+
+class AboutPanel(QWidget):
+    """Title (bold) and description of the session's scenario; the main window hides
+    its dock while both are empty."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.title = QLabel()
+        self.title.setFont(style.font(style.FONT_PT + 1, bold=True))
+        self.title.setWordWrap(True)
+        self.description = QLabel()
+        self.description.setFont(style.font(style.FONT_PT))
+        self.description.setWordWrap(True)
+        self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.description.setStyleSheet("color: #333333;")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(8, 6, 8, 6)
+        box.addWidget(self.title)
+        box.addWidget(self.description)
+        box.addStretch(1)
+        session.sigScenarioChanged.connect(self.sync)
+        self.sync()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.session.title or self.session.description)
+
+    def sync(self) -> None:
+        self.title.setText(self.session.title)
+        self.title.setVisible(bool(self.session.title))
+        self.description.setText(self.session.description)
+        self.description.setVisible(bool(self.session.description))

@@ -1,0 +1,1 @@
+"""Data shipped with gdviz: the preset scenarios (scenarios/*.toml)."""
