@@ -42,7 +42,7 @@ from gdviz.scenario_check import (
     read_race,
     read_view,
     show,
-    text,
+    string,
 )
 
 __all__ = ["OVERLAYS", "SPEED_RANGE", "VIEWS", "Scenario", "ScenarioError", "ViewSettings",
@@ -115,10 +115,10 @@ class Scenario:
 
 
 # ---- reading -------------------------------------------------------------------------
-def loads_scenario(text_: str, source: str = "<string>") -> Scenario:
+def loads_scenario(text: str, source: str = "<string>") -> Scenario:
     """Parse and validate a scenario document; ScenarioError says where and why."""
     try:
-        doc = tomllib.loads(text_)
+        doc = tomllib.loads(text)
     except RecursionError:
         raise ScenarioError(source, "", "not valid TOML: nested too deeply") from None
     except ValueError as e:  # TOMLDecodeError, or an integer too long to convert
@@ -136,8 +136,8 @@ def _read(doc: dict[str, Any]) -> Scenario:
     if type(version) is not int or version != VERSION:
         raise Problem("version", f"this gdviz reads version {VERSION}, got {show(version)}")
     keys(doc, "", _TOP_KEYS)
-    title = text(doc.get("title", ""), "title")
-    description = text(doc.get("description", ""), "description")
+    title = string(doc.get("title", ""), "title")
+    description = string(doc.get("description", ""), "description")
     race = read_race(doc)
     return Scenario(race, ViewSettings(**read_view(doc, race)), title, description)
 

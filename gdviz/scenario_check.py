@@ -134,7 +134,7 @@ def tables(value: object, path: str) -> list[Table]:
     return [table(item, join(path, i)) for i, item in enumerate(value)]
 
 
-def text(value: object, path: str) -> str:
+def string(value: object, path: str) -> str:
     if not isinstance(value, str):
         raise Problem(path, f"expected a string, got {show(value)}")
     return value
@@ -198,7 +198,7 @@ def read_race(doc: Table) -> RaceSpec:
         raise Problem("landscape", "missing (required): a [landscape] table with a name")
     land_tab = table(doc["landscape"], "landscape")
     keys(land_tab, "landscape", RACE_KEYS["landscape"], required=("name",))
-    name = text(land_tab["name"], "landscape.name")
+    name = string(land_tab["name"], "landscape.name")
     land = pick(name, LANDSCAPES, "landscape", "landscape.name")
     params: dict[str, float] = {}
     if "params" in land_tab:
@@ -233,12 +233,12 @@ def read_run(tab: Table, path: str, dim: int) -> RunSpec:
     """One ``[[optimizer]]`` table: hyperparameters are keys of the table itself."""
     if "name" not in tab:
         raise Problem(join(path, "name"), "missing (required)")
-    spec = pick(text(tab["name"], join(path, "name")), OPTIMIZERS, "optimizer", join(path, "name"))
+    spec = pick(string(tab["name"], join(path, "name")), OPTIMIZERS, "optimizer", join(path, "name"))
     names = [h.name for h in spec.hyper]
     keys(tab, path, (*RUN_KEYS, *names))
     hyper = {k: hyper_value(h, tab[k], join(path, k)) for k, h in _hypers(spec, tab)}
-    label = text(tab.get("label", ""), join(path, "label"))
-    color = text(tab.get("color", ""), join(path, "color"))
+    label = string(tab.get("label", ""), join(path, "label"))
+    color = string(tab.get("color", ""), join(path, "color"))
     if color and not _COLOR.fullmatch(color):
         raise Problem(join(path, "color"), f'expected a colour "#rrggbb", got {show(color)}')
     start = point(tab["start"], join(path, "start"), dim) if "start" in tab else None
@@ -263,7 +263,7 @@ def read_schedule(value: object, path: str) -> ScheduleSpec:
     tab = table(value, path)
     if "kind" not in tab:
         raise Problem(join(path, "kind"), f"missing (required); {suggest('', SCHEDULES)}")
-    name = text(tab["kind"], join(path, "kind"))
+    name = string(tab["kind"], join(path, "kind"))
     kind = pick(name, SCHEDULES, "schedule", join(path, "kind"))
     keys(tab, path, ("kind", *(h.name for h in kind.options)))
     options = {h.name: hyper_value(h, tab[h.name], join(path, h.name))
@@ -353,7 +353,7 @@ def read_view(doc: Table, race: RaceSpec) -> dict[str, Any]:
         shown = array(tab["show"], "view.show")
         for i, name in enumerate(shown):
             with at(join("view.show", i)):
-                check_show([text(name, join("view.show", i))])
+                check_show([string(name, join("view.show", i))])
         with at("view.show"):
             view["show"] = check_show(str(v) for v in shown)
     view["overlays"] = {k: boolean(tab[k], join("view", k)) for k in OVERLAYS if k in tab}

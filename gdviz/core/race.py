@@ -53,7 +53,7 @@ class ScheduleSpec:
     """A learning-rate schedule by name, with its options resolved and checked."""
 
     kind: str = "constant"
-    options: Mapping[str, Value] = field(default_factory=dict)
+    options: Mapping[str, Any] = field(default_factory=dict)  # checked, then resolved
 
     def __post_init__(self) -> None:
         if self.kind not in SCHEDULES:

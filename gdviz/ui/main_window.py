@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import html
 
-from PyQt6.QtCore import QByteArray, QSettings, Qt
-from PyQt6.QtCore import QMimeData
+from PyQt6.QtCore import QByteArray, QMimeData, QSettings, Qt
 from PyQt6.QtGui import (
     QAction,
     QCloseEvent,

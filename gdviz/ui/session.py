@@ -179,25 +179,28 @@ class Session(QObject):
         self.sigStepChanged.emit(self.step)
 
     def set_landscape(self, name: str, **params: float) -> None:
-        """Another landscape (ValueError if refused); own starts are dropped, the race
-        restarts and the display options take the landscape's defaults."""
+        """Another landscape (ValueError if refused): a new race. Own starts and edits are
+        dropped, and the display options take the landscape's defaults."""
         spec = replace(self.spec, landscape=name, params=params, start=None,
-                       runs=tuple(replace(r, start=None) for r in self.runs))
+                       runs=tuple(replace(r, start=None, edits=()) for r in self.runs))
         self.pause()
         self._respec(spec)
         land = self.landscape
         self.display.update(log_contours=land.log_contours, log_loss=land.bounded_below)
         self.view_box = None
+        self.sigRunsChanged.emit()
         self.sigLandscapeChanged.emit()
         self.sigDisplayChanged.emit()
         self._restarted()
 
     def set_landscape_params(self, **params: float) -> None:
-        """New parameter values (ValueError if refused); the race restarts."""
-        spec = replace(self.spec, params={**self.spec.params, **params})
+        """New parameter values (ValueError if refused): a new race, without edits."""
+        spec = replace(self.spec, params={**self.spec.params, **params},
+                       runs=tuple(replace(r, edits=()) for r in self.runs))
         self.pause()
         self._respec(spec)
         self.display["log_loss"] = self.landscape.bounded_below
+        self.sigRunsChanged.emit()
         self.sigLandscapeChanged.emit()
         self.sigDisplayChanged.emit()
         self._restarted()
@@ -268,6 +271,8 @@ class Session(QObject):
             spec = self.spec.with_run(run, replace(self.runs[run], start=p))
         self.pause()
         self._respec(spec)
+        if run is not None:
+            self.sigRunsChanged.emit()
         self._restarted()
 
     def random_start(self) -> None:

@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 import gdviz
 from gdviz.cli import CSV_COLUMNS, main
-from gdviz.cli_args import format_opt_spec, join_negative_start, parse_opt_spec, parse_start
+from gdviz.cli.args import format_opt_spec, join_negative_start, parse_opt_spec, parse_start
 from gdviz.core.hyper import Hyper, Value
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.core.optimizers import OPTIMIZERS
+from gdviz.core.race import RunSpec
 
 DESIGN_LANDSCAPES = ("rosenbrock", "himmelblau", "beale", "booth", "rastrigin", "ackley",
                      "goldstein_price", "six_hump_camel", "quadratic", "saddle", "monkey_saddle")
@@ -61,7 +62,8 @@ def test_list_prints_the_groups() -> None:
     for name in (*DESIGN_LANDSCAPES, *DESIGN_OPTIMIZERS):
         assert name in result.stdout
     assert "adam:lr=0.001,beta1=0.9" in result.stdout
-    assert "Schedules" in result.stdout and "cosine" in result.stdout
+    assert "schedules" in result.stdout and "cosine" in result.stdout
+    assert "Presets" in result.stdout and "ravine" in result.stdout
 
 
 def test_list_json() -> None:
@@ -249,7 +251,8 @@ def test_opt_spec_round_trip(name_hyper: tuple[str, dict[str, Value]]) -> None:
         OPTIMIZERS[name].make(None, **hyper)
     except ValueError:  # a combination that is invalid as a whole (nesterov, momentum 0)
         reject()
-    assert parse_opt_spec(format_opt_spec(name, hyper)) == (name, hyper)
+    run = parse_opt_spec(format_opt_spec(RunSpec(name, hyper), only=hyper))
+    assert run == RunSpec(name, hyper)
 
 
 SPEC_CHARS = st.sampled_from(list(":=,.-+e0123456789 lrbetamonsuxifINFnatrue\x00é"))
@@ -260,10 +263,10 @@ SPEC_CHARS = st.sampled_from(list(":=,.-+e0123456789 lrbetamonsuxifINFnatrue\x00
                                       st.text(SPEC_CHARS))))
 def test_garbage_spec_raises_only_value_error(text: str) -> None:
     try:
-        name, hyper = parse_opt_spec(text)
+        run = parse_opt_spec(text)
     except ValueError:
         return
-    assert name in OPTIMIZERS and set(hyper) <= set(OPTIMIZERS[name].defaults)
+    assert run.optimizer in OPTIMIZERS and set(run.hyper) == set(OPTIMIZERS[run.optimizer].defaults)
 
 
 @given(st.text(SPEC_CHARS), st.sampled_from([1, 2]))

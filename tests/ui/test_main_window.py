@@ -70,7 +70,7 @@ def drawn_trail(window: MainWindow, i: int) -> np.ndarray:
 def engine(session: Session, i: int, steps: int) -> np.ndarray:
     """Run ``i``'s positions as ``gdviz.run`` computes them with the same settings."""
     r = session.runs[i]
-    t = gdviz.run(session.landscape, r.kind, starts=[r.start or session.start], steps=steps,
+    t = gdviz.run(session.landscape, r.optimizer, starts=[r.start or session.start], steps=steps,
                   seed=session.seed + i, tol=session.tol, **r.hyper)
     return t.params[:, 0, :]
 
@@ -105,7 +105,7 @@ def race(qtbot) -> MainWindow:
 def test_race_built_with_the_panels_draws_the_engines_trajectories(qtbot, race):
     s = race.session
     assert s.landscape.name == "himmelblau"
-    assert [r.kind for r in s.runs] == list(KINDS)
+    assert [r.optimizer for r in s.runs] == list(KINDS)
     assert s.runs[1].hyper == {**OPTIMIZERS["momentum"].defaults, "lr": 0.01}
     assert s.runs[0].hyper == OPTIMIZERS["gd"].defaults
     press(qtbot, race, Qt.Key.Key_Right, times=20)
@@ -179,7 +179,7 @@ def test_a_hyperparameter_edit_behind_the_head_changes_later_steps_only(qtbot, r
     before = [c.yData.copy() for c in race.loss.loss_curves]
     race.transport.scrubber.setValue(30)
     type_into(qtbot, race.optimizer_panel.cards[2].edits["lr"], "0.05")
-    assert s.runs[2].hyper["lr"] == 0.05 and s.runs[2].edits == (30,)
+    assert s.hyper_now(2)["lr"] == 0.05 and [e.step for e in s.runs[2].edits] == [30]
     assert s.head_step == 30
     press(qtbot, race, Qt.Key.Key_Right, times=20)
     assert s.head_step == 50

@@ -129,7 +129,7 @@ def test_add_from_menu_uses_registry_defaults(opt_panel, session):
     assert action.toolTip() == OPTIMIZERS["rmsprop"].description
     action.trigger()
     assert len(session.runs) == 4 and len(opt_panel.cards) == 4
-    assert session.runs[3].kind == "rmsprop"
+    assert session.runs[3].optimizer == "rmsprop"
     assert session.runs[3].hyper == OPTIMIZERS["rmsprop"].defaults
 
 
@@ -175,23 +175,23 @@ def test_label_edit_sets_appearance(qtbot, opt_panel, session):
 
 def test_remove_button_removes_the_run(opt_panel, session):
     opt_panel.cards[0].remove.click()
-    assert [r.kind for r in session.runs] == ["momentum", "adam"]
+    assert [r.optimizer for r in session.runs] == ["momentum", "adam"]
     assert [c.index for c in opt_panel.cards] == [0, 1]
 
 
-def test_click_selects_a_card(qtbot, opt_panel):
-    with qtbot.waitSignal(opt_panel.sigSelected, timeout=500) as blocker:
+def test_click_selects_a_card(qtbot, opt_panel, session):
+    with qtbot.waitSignal(session.sigSelectionChanged, timeout=500) as blocker:
         qtbot.mouseClick(opt_panel.cards[2], Qt.MouseButton.LeftButton)
-    assert blocker.args == [2] and opt_panel.selected == 2
+    assert blocker.args == [2] and session.selected == 2
     assert opt_panel.cards[2].selected and not opt_panel.cards[0].selected
-    with qtbot.waitSignal(opt_panel.sigSelected, timeout=500) as blocker:
+    with qtbot.waitSignal(session.sigSelectionChanged, timeout=500) as blocker:
         qtbot.mouseClick(opt_panel.cards[1].edits["lr"], Qt.MouseButton.LeftButton)
     assert blocker.args == [1]
 
 
 def test_selection_follows_its_run_on_removal(qtbot, opt_panel, session):
-    opt_panel.select(2)
-    with qtbot.waitSignal(opt_panel.sigSelected, timeout=500) as blocker:
+    session.select(2)
+    with qtbot.waitSignal(session.sigSelectionChanged, timeout=500) as blocker:
         opt_panel.cards[0].remove.click()
     assert blocker.args == [1] and opt_panel.selected == 1
     assert opt_panel.cards[1].selected
@@ -259,10 +259,14 @@ def test_scrubber_follows_and_drives_the_step(bar, session):
 def test_settings_set_the_session(bar, session):
     bar.speed.setValue(120)
     assert session.speed == 120
-    bar.max_steps.setValue(500)
-    assert session.max_steps == 500
+    bar.steps.setValue(500)
+    assert session.steps == 500
+    bar.stop_on_convergence.setChecked(True)
+    assert session.tol == 1e-6
     bar.stop_on_convergence.setChecked(False)
-    assert session.stop_on_convergence is False
+    assert session.tol == 0.0
+    bar.seed.setValue(7)
+    assert session.seed == 7
 
 
 def test_typing_in_an_editor_does_not_trigger_shortcuts(qtbot, session):
@@ -286,13 +290,13 @@ def test_start_edit_keeps_the_other_coordinate_exact(qtbot, landscape_panel, ses
     assert session.start == (0.5, 1.987654321)
 
 
-def test_typing_a_max_steps_applies_once(qtbot, bar, session):
+def test_typing_the_race_length_applies_once(qtbot, bar, session):
     seen = []
-    bar.max_steps.valueChanged.connect(seen.append)
-    bar.max_steps.lineEdit().selectAll()
-    qtbot.keyClicks(bar.max_steps, "5000")
-    qtbot.keyClick(bar.max_steps, Qt.Key.Key_Return)
-    assert seen == [5000] and session.max_steps == 5000
+    bar.steps.valueChanged.connect(seen.append)
+    bar.steps.lineEdit().selectAll()
+    qtbot.keyClicks(bar.steps, "5000")
+    qtbot.keyClick(bar.steps, Qt.Key.Key_Return)
+    assert seen == [5000] and session.steps == 5000
 
 
 def test_scrubber_marks_hyperparameter_edits(session, qtbot):
@@ -308,7 +312,9 @@ def test_scrubber_marks_hyperparameter_edits(session, qtbot):
     session.step_forward(50)
     x30, x80 = bar.scrubber.mark_x(30), bar.scrubber.mark_x(80)
     assert 0 < x30 < x80 < bar.scrubber.width()
-    session.reset()  # a restart forgets the edits and their marks
+    session.reset()  # a restart replays the race: its edits and their marks stay
+    assert bar.scrubber.marks == [(30, session.runs[2].color)]
+    session.set_landscape("himmelblau")  # a new race has none
     assert bar.scrubber.marks == []
 
 

@@ -78,6 +78,8 @@ def test_diverged_and_converged_runs_are_marked(qtbot, session):
 
     s = Session("quadratic")
     s.add_run("gd", lr=0.05)
+    s.set_tol(1e-6)
+    s.set_steps(1000)
     quad = shown(qtbot, ContourView(s))
     s.step_forward(400)
     assert s.snapshot(0).status[0] == "converged"
@@ -93,7 +95,7 @@ def test_click_sets_the_shared_start_and_shift_click_one_run(qtbot, session):
     assert session.start == pytest.approx((0.5, 2.0), abs=1.5 * px)
     assert all(r.start is None for r in session.runs)
 
-    view.selected_run = 1
+    session.select(1)
     qtbot.mouseClick(view.widget.viewport(), Qt.MouseButton.LeftButton,
                      Qt.KeyboardModifier.ShiftModifier, pos=widget_pos(view, -1.0, -0.5))
     assert session.runs[1].start == pytest.approx((-1.0, -0.5), abs=1.5 * px)
@@ -199,7 +201,9 @@ def test_hyperparameter_edits_are_marked(qtbot, session):
     assert [m.value() for m in view.edit_lines[2]] == [20, 20]  # loss and grad plots
     assert view.edit_lines[0] == []
     assert len(view.loss_curves[2].yData) == 31
-    session.reset()
+    session.reset()  # the restart replays the edit
+    assert [m.value() for m in view.edit_lines[2]] == [20, 20]
+    session.set_landscape("himmelblau")  # a new race has none
     assert view.edit_lines[2] == []
 
 
@@ -319,6 +323,7 @@ def test_curve_marks_converged_and_diverged_runs(qtbot):
     s = Session("double_well")
     s.add_run("gd", lr=0.05)
     s.set_stop_on_convergence(True)
+    s.set_steps(2000)
     view = shown(qtbot, CurveView(s))
     s.step_forward(5)
     assert not view.markers[0].isVisible()  # still running
@@ -340,6 +345,7 @@ def test_curve_marks_converged_and_diverged_runs(qtbot):
     p = Session("parabola")
     p.add_run("gd", lr=1.5)  # |1 − 2η| = 2: x doubles each step
     p.add_run("gd", lr=0.1)
+    p.set_tol(1e-6)
     far = shown(qtbot, CurveView(p))
     p.step_forward(100)  # the second run converges at step 70
     gone = p.snapshot(0)

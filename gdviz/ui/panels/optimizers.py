@@ -28,10 +28,10 @@ from PyQt6.QtWidgets import (
 
 from gdviz.core.hyper import Hyper
 from gdviz.core.optimizers import OPTIMIZERS
+from gdviz.core.race import RunSpec
 from gdviz.ui import style
 from gdviz.ui.panels.fields import ValueEdit, fmt
 from gdviz.ui.panels.schedule import ScheduleRow
-from gdviz.core.race import RunSpec
 from gdviz.ui.session import Session
 
 PAIRS_PER_ROW = 2  # hyperparameter editors side by side in a card

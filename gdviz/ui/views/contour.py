@@ -130,7 +130,7 @@ class ContourView(PlotView):
         self.colorbar.setVisible(self.active)
         box = self.session.view_box
         if self.active and box is not None and box[1] is not None:
-            (x0, x1), (y0, y1) = box  # the scenario's own view
+            (x0, x1), (y0, y1) = box[0], box[1]  # the scenario's own view
             self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         else:
             self.reset_view()
