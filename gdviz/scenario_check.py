@@ -185,6 +185,12 @@ def hyper_value(hyper: Hyper, value: object, path: str) -> Value:
         return hyper.check(raw)
 
 
+def hyper_values(hypers: Iterable[Hyper], tab: Table, path: str) -> dict[str, Value]:
+    """The hyperparameters (or schedule options) that are keys of ``tab``, each checked."""
+    return {h.name: hyper_value(h, tab[h.name], join(path, h.name)) for h in hypers
+            if h.name in tab}
+
+
 def seed(value: object, path: str) -> int:
     with at(path):
         return check_seed(whole(value, path))
@@ -231,12 +237,12 @@ def read_race(doc: Table) -> RaceSpec:
 
 def read_run(tab: Table, path: str, dim: int) -> RunSpec:
     """One ``[[optimizer]]`` table: hyperparameters are keys of the table itself."""
+    name_path = join(path, "name")
     if "name" not in tab:
-        raise Problem(join(path, "name"), "missing (required)")
-    spec = pick(string(tab["name"], join(path, "name")), OPTIMIZERS, "optimizer", join(path, "name"))
-    names = [h.name for h in spec.hyper]
-    keys(tab, path, (*RUN_KEYS, *names))
-    hyper = {k: hyper_value(h, tab[k], join(path, k)) for k, h in _hypers(spec, tab)}
+        raise Problem(name_path, "missing (required)")
+    spec = pick(string(tab["name"], name_path), OPTIMIZERS, "optimizer", name_path)
+    keys(tab, path, (*RUN_KEYS, *(h.name for h in spec.hyper)))
+    hyper = hyper_values(spec.hyper, tab, path)
     label = string(tab.get("label", ""), join(path, "label"))
     color = string(tab.get("color", ""), join(path, "color"))
     if color and not _COLOR.fullmatch(color):
@@ -254,10 +260,6 @@ def read_run(tab: Table, path: str, dim: int) -> RunSpec:
     return run
 
 
-def _hypers(spec: OptimizerSpec, tab: Table) -> Iterator[tuple[str, Hyper]]:
-    return ((h.name, h) for h in spec.hyper if h.name in tab)
-
-
 def read_schedule(value: object, path: str) -> ScheduleSpec:
     """``{kind = "cosine", period = 200}``: the kind's options are keys of the table."""
     tab = table(value, path)
@@ -266,17 +268,15 @@ def read_schedule(value: object, path: str) -> ScheduleSpec:
     name = string(tab["kind"], join(path, "kind"))
     kind = pick(name, SCHEDULES, "schedule", join(path, "kind"))
     keys(tab, path, ("kind", *(h.name for h in kind.options)))
-    options = {h.name: hyper_value(h, tab[h.name], join(path, h.name))
-               for h in kind.options if h.name in tab}
     with at(path):
-        return ScheduleSpec(name, options)
+        return ScheduleSpec(name, hyper_values(kind.options, tab, path))
 
 
 def read_edit(tab: Table, path: str, spec: OptimizerSpec) -> Edit:
     """``{step = 50, lr = 0.01}``: hyperparameters changed before the update leaving step."""
     keys(tab, path, ("step", *(h.name for h in spec.hyper)), required=("step",))
     step = whole(tab["step"], join(path, "step"))
-    hyper = {k: hyper_value(h, tab[k], join(path, k)) for k, h in _hypers(spec, tab)}
+    hyper = hyper_values(spec.hyper, tab, path)
     if not hyper:
         raise Problem(path, "an edit changes at least one hyperparameter, e.g. lr = 0.01")
     with at(join(path, "step")):
@@ -285,13 +285,13 @@ def read_edit(tab: Table, path: str, spec: OptimizerSpec) -> Edit:
 
 # ---- the view ------------------------------------------------------------------------
 def check_show(views: Iterable[str]) -> tuple[str, ...]:
-    show = tuple(views)
-    for view in show:
+    shown = tuple(views)
+    for view in shown:
         if view not in VIEWS:
             raise ValueError(f"unknown view {view!r}; {suggest(str(view), VIEWS)}")
-    if len(set(show)) != len(show):
-        raise ValueError(f"a view is listed twice: {', '.join(show)}")
-    return show
+    if len(set(shown)) != len(shown):
+        raise ValueError(f"a view is listed twice: {', '.join(shown)}")
+    return shown
 
 
 def check_interval(name: str, box: Iterable[float] | None) -> tuple[float, float] | None:
@@ -334,13 +334,14 @@ def read_view(doc: Table, race: RaceSpec) -> dict[str, Any]:
     box = table(box, "landscape.view")
     keys(box, "landscape.view", ("x", "y", "log_contours"))
     view: dict[str, Any] = {}
+    with at("landscape.view.y"):
+        check_axes(race.landscape, box.get("y"))
     for axis in ("x", "y"):
         if axis in box:
             path = join("landscape.view", axis)
             numbers = [number(v, join(path, i)) for i, v in enumerate(array(box[axis], path))]
             with at(path):
                 view[axis] = check_interval(axis, numbers)
-                check_axes(race.landscape, view.get("y"))
     if "log_contours" in box:
         view["log_contours"] = boolean(box["log_contours"], "landscape.view.log_contours")
     speed = table(doc.get("run", {}), "run").get("steps_per_second")
