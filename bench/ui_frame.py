@@ -35,7 +35,7 @@ TRAIL, FRAMES, REPEATS = 2000, 60, 5
 def race() -> Session:
     session = Session("rosenbrock")
     session.set_stop_on_convergence(False)
-    session.set_max_steps(10**6)
+    session.set_steps(10**6)
     for kind, lr in RUNS:
         session.add_run(kind, lr=lr)
     session.run_to(TRAIL)

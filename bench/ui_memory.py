@@ -35,7 +35,7 @@ def main() -> None:
     app = application()
     session = Session("rosenbrock")
     session.set_stop_on_convergence(False)
-    session.set_max_steps(10**6)
+    session.set_steps(10**6)
     for kind, lr in RUNS:
         session.add_run(kind, lr=lr)
     views = [ContourView(session), LossView(session)]
@@ -51,7 +51,7 @@ def main() -> None:
     assert session.head_step == 100_000, session.head_step
     ours, base = marks[100_000], marks[20_000]
     print(json.dumps({"bench": "ui_memory", "ours": ours, "baseline": base, "unit": "MB RSS",
-                      "ratio": ours / base, "goal": 1.1, "timeline_rows": len(session.timeline)}))
+                      "ratio": ours / base, "goal": 1.1, "timeline_rows": len(session.race.timeline)}))
     app.quit()
 
 

@@ -141,8 +141,8 @@ def _rmsprop(h: Mapping[str, Value], lr: Schedule) -> tuple[InitFn, UpdateFn]:
     wd, eps, alpha, mu = (float(h[k]) for k in ("weight_decay", "eps", "alpha", "momentum"))
 
     def init(p: Array) -> RMSpropState:
-        zeros = np.zeros_like(p, dtype=np.float64)
-        return RMSpropState(0, zeros, zeros)
+        return RMSpropState(0, np.zeros_like(p, dtype=np.float64),
+                            np.zeros_like(p, dtype=np.float64))
 
     def update(g: Array, s: RMSpropState, p: Array) -> tuple[Array, RMSpropState]:
         t = s.step + 1

@@ -99,7 +99,7 @@ class RunSpec:
 
     optimizer: str
     hyper: Mapping[str, Value] = field(default_factory=dict)
-    schedule: ScheduleSpec | None = None
+    schedule: ScheduleSpec | None = None  # None: constant lr (a "constant" spec becomes None)
     label: str = ""
     color: str = ""
     start: tuple[float, ...] | None = None  # None: the race's start
@@ -109,6 +109,8 @@ class RunSpec:
     def __post_init__(self) -> None:
         spec = get_optimizer(self.optimizer)
         object.__setattr__(self, "hyper", _frozen(spec.resolve(**self.hyper)))
+        if self.schedule is not None and self.schedule.kind == "constant":
+            object.__setattr__(self, "schedule", None)  # one way to say "no schedule"
         if self.seed is not None:
             object.__setattr__(self, "seed", check_seed(self.seed))
         if self.start is not None:
@@ -288,6 +290,7 @@ class Race:
 
     def __init__(self, spec: RaceSpec, capacity: int = 20_000) -> None:
         self._capacity = capacity
+        self.revision = 0  # grows whenever the recorded timeline changes
         self._spec = spec
         self.landscape = spec.build_landscape()
         self._restart()
@@ -308,6 +311,7 @@ class Race:
             Timeline([s.snapshot for s in self._steppers], self._capacity)
             if self._steppers else None)
         self.cursor = 0
+        self.revision += 1
         self._frame_cache: tuple[object, list[Snapshot]] = (None, [])
 
     def respec(self, spec: RaceSpec) -> None:
@@ -364,6 +368,7 @@ class Race:
                 if any(e.step == step for e in r.edits):
                     stepper.set_optimizer(r.optimizer_at(step))
             self.timeline.append([s.advance() for s in self._steppers])
+            self.revision += 1
         self.cursor = len(self.timeline) - 1
 
     def run_to(self, step: int) -> None:
@@ -403,6 +408,7 @@ class Race:
         if self.timeline is None or self.at_head:
             return
         self.timeline.truncate(self.cursor)
+        self.revision += 1
         step = self.step
         frame = self.timeline.frame(self.cursor)
         for r, stepper, snap in zip(self.runs, self._steppers, frame, strict=True):

@@ -100,6 +100,9 @@ class MainWindow(QMainWindow):
             "loss": self._dock("Loss and gradient norm", self.loss,
                                Qt.DockWidgetArea.BottomDockWidgetArea),
         }
+        # the explanation shares the landscape's place: a tab raised when a scenario opens
+        self.tabifyDockWidget(self.docks["landscape"], self.docks["about"])
+        self.docks["landscape"].raise_()
         self.resizeDocks([self.docks["landscape"]], [340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["loss"]], [280], Qt.Orientation.Vertical)
         bar = QToolBar("Transport")
@@ -212,6 +215,8 @@ class MainWindow(QMainWindow):
             self.surface.setVisible("surface" in show)
             self.docks["loss"].setVisible("loss" in show)
         self._about_changed()
+        if not self.about.empty:
+            self.docks["about"].raise_()
 
     def _about_changed(self) -> None:
         self.docks["about"].setVisible(not self.about.empty)

@@ -413,8 +413,10 @@ class Session(QObject):
 
     # ---- what the views read -----------------------------------------------------------
     @property
-    def timeline(self) -> Any:
-        return self.race.timeline
+    def revision(self) -> int:
+        """Grows whenever the recorded race changes (steps computed, a branch, a restart):
+        what a view drawn from the whole recording compares to know it is current."""
+        return self.race.revision
 
     def frame(self) -> list[Snapshot]:
         """Every run at the cursor."""

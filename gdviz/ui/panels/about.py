@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from gdviz.ui import style
 from gdviz.ui.session import Session
@@ -24,11 +24,20 @@ class AboutPanel(QWidget):
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.description.setStyleSheet("color: #333333;")
-        box = QVBoxLayout(self)
+        inner = QWidget()
+        box = QVBoxLayout(inner)
         box.setContentsMargins(8, 6, 8, 6)
         box.addWidget(self.title)
         box.addWidget(self.description)
         box.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
         session.sigScenarioChanged.connect(self.sync)
         self.sync()
 

@@ -108,7 +108,7 @@ class ContourView(PlotView):
         self._now: list[RunNow] = []  # what the arrows and markers are drawn from
         self._brushes: list[QBrush] = []
         self._drawn_options: tuple[bool, bool] | None = None  # (log_contours, quiver) drawn
-        self.follow()
+        self.subscribe()
 
     @property
     def active(self) -> bool:

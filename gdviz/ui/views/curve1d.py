@@ -79,7 +79,7 @@ class CurveView(PlotView):
         self.markers: list[pg.TextItem] = []
         self._brushes: list[QBrush] = []
         self._state: list[RunOnCurve] = []
-        self.follow()
+        self.subscribe()
 
     @property
     def active(self) -> bool:
@@ -178,7 +178,7 @@ class CurveView(PlotView):
             return
         for i, trail in enumerate(self.trails):
             xs = s.trail(i)[:, 0]
-            trail.setData(xs, s.history(i)[1][:len(xs)])
+            trail.setData(xs, s.trail_loss(i))
             trail.setVisible(s.display["trails"])
         self._state = [
             RunOnCurve(float(f.params[0, 0]), float(f.loss[0]), float(f.grad[0, 0]),

@@ -86,7 +86,7 @@ class LossView(QWidget):
         self.stop_marks: list[tuple[pg.TextItem, pg.TextItem]] = []
         # per run: where its curves end if it diverged (step, y on each plot), else None
         self._stops: list[tuple[float, float, float] | None] = []
-        self._drawn: tuple[int, int, int] | None = None  # (timeline, rows, head) drawn
+        self._drawn: int | None = None  # the session's revision the curves show
         self.following = True  # the ranges follow the race until the user pans or zooms
         session.sigRunsChanged.connect(self._rebuild_runs)
         session.sigTimelineReset.connect(self._on_reset)
@@ -134,7 +134,7 @@ class LossView(QWidget):
                                        (self.grad_plot, self.grad_curves, None)):
                 curve = pg.PlotDataItem(pen=pen, name=name, antialias=False)  # crisp 1 px
                 # a start that is not finite at step 0 has no curve: it is drawn empty
-                curve.setSkipFiniteCheck(False)
+                curve.setSkipFiniteCheck(True)
                 plot.addItem(curve)
                 curves.append(curve)
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
@@ -167,12 +167,10 @@ class LossView(QWidget):
         """Move the cursors to ``step``; refresh the curves if the timeline grew or changed."""
         for line in self.cursors:
             line.setValue(step)
-        t = self.session.timeline
-        if t is None:
+        if not self.session.runs:
             return
-        key = (id(t), len(t), t.head_step)
-        if key != self._drawn:
-            self._drawn = key
+        if self.session.revision != self._drawn:
+            self._drawn = self.session.revision
             self._set_data()
 
     def _user_moved(self) -> None:

@@ -175,7 +175,7 @@ class PlotView(QWidget):
         return self.session.frame()
 
     # ---- following the session and the view ---------------------------------------------
-    def follow(self) -> None:
+    def subscribe(self) -> None:
         """Draw once, then follow the session's signals and pan/zoom; subclasses call it
         once their items exist and provide the reactions named here."""
         s = self.session
