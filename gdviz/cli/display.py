@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import sys
 from pathlib import Path
 
 # Qt platforms that need no display at all
 HEADLESS_PLATFORMS = ("offscreen", "minimal", "vnc", "eglfs", "linuxfb")
+CONNECT_TIMEOUT = 2.0  # seconds to wait for an X server to accept a connection
 ADVICE = ("run it under a virtual screen (xvfb-run -a gdviz gui …), or use `gdviz run` "
           "for the numbers")
 
@@ -32,7 +34,27 @@ def missing_display(environ: dict[str, str] | None = None,
     display = env.get("DISPLAY", "")
     if not display:
         return f"no display: neither DISPLAY nor WAYLAND_DISPLAY is set; {ADVICE}"
-    local = re.fullmatch(r"(?:unix)?:(\d+)(?:\.\d+)?", display)
-    if local and not Path(f"/tmp/.X11-unix/X{local.group(1)}").exists():
+    if not _x_server_answers(display):
         return f"no display: no X server answers on DISPLAY={display}; {ADVICE}"
     return None
+
+
+def _x_server_answers(display: str) -> bool:
+    """Whether something accepts a connection where ``display`` points: the local socket
+    (a dead server may leave it behind) or TCP port 6000 + N; True when unsure."""
+    match = re.fullmatch(r"(?P<host>[^:/]*)(?:/unix)?:(?P<n>\d+)(?:\.\d+)?", display)
+    if match is None:
+        return True  # a form we do not know: let Qt try
+    host, number = match["host"], int(match["n"])
+    try:
+        if host in ("", "unix"):
+            path = Path(f"/tmp/.X11-unix/X{number}")
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+                sock.settimeout(CONNECT_TIMEOUT)
+                sock.connect(str(path))
+        else:
+            with socket.create_connection((host, 6000 + number), timeout=CONNECT_TIMEOUT):
+                pass
+    except OSError:
+        return False
+    return True

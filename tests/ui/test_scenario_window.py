@@ -104,8 +104,6 @@ def test_a_branched_race_saved_and_reopened_replays_bit_for_bit(qtbot, tmp_path,
         np.testing.assert_array_equal(points, s.trail(i))
 
 
-@pytest.mark.xfail(strict=True, reason="TransportBar.__init__ never calls _sync_marks: a "
-                   "window built on a session with edits (gdviz gui --scenario) shows none")
 def test_a_window_opened_on_a_race_with_edits_marks_them_on_the_scrubber(qtbot):
     run = RunSpec("gd", {"lr": 0.01}, color="#0072B2", edits=(Edit(50, {"lr": 0.02}),))
     window = open_window(qtbot, RaceSpec("quadratic", runs=(run,)))

@@ -83,6 +83,7 @@ class TransportBar(QWidget):
         session.sigTimelineReset.connect(self._sync_marks)
         session.sigSettingsChanged.connect(self._sync_settings)
         self._sync_settings()
+        self._sync_marks()
         self._sync_step(session.step)
         self._sync_playing(session.playing)
 
