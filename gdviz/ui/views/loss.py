@@ -15,12 +15,12 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 from gdviz.core.run import DIVERGED
 from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, style_plot
-from gdviz.ui.views.follow import steps_range, values_range
+from gdviz.ui.views.ranges import step_range, value_range
 from gdviz.ui.views.plotview import marker_item, pixel_size
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
 MIN_STEPS_SHOWN = 10  # a young race's step axis spans 0…this (then it follows the data)
-SHIFT_FLOOR = 1e-4  # on a log axis f − f_min is drawn plus this fraction of its span
+SHIFT_FLOOR = 1e-16  # on a log axis f − f_min is drawn at least this high
 STOP_PAD_PX = (9, 11)  # a ✗ stays this far inside the plot's edges (x, y)
 
 
@@ -86,7 +86,7 @@ class LossView(QWidget):
         self.stop_marks: list[tuple[pg.TextItem, pg.TextItem]] = []
         # per run: where its curves end if it diverged (step, y on each plot), else None
         self._stops: list[tuple[float, float, float] | None] = []
-        self._drawn: int | None = None  # the session's revision the curves show
+        self._drawn: tuple[int, int] | None = None  # (revision, step) the curves show
         self.following = True  # the ranges follow the race until the user pans or zooms
         session.sigRunsChanged.connect(self._rebuild_runs)
         session.sigTimelineReset.connect(self._on_reset)
@@ -164,13 +164,14 @@ class LossView(QWidget):
             self.edit_lines.append(marks)
 
     def show_step(self, step: int) -> None:
-        """Move the cursors to ``step``; refresh the curves if the timeline grew or changed."""
+        """Draw the race up to ``step``: curves, cursor lines and ranges."""
         for line in self.cursors:
             line.setValue(step)
         if not self.session.runs:
             return
-        if self.session.revision != self._drawn:
-            self._drawn = self.session.revision
+        key = (self.session.revision, step)
+        if key != self._drawn:
+            self._drawn = key
             self._set_data()
 
     def _user_moved(self) -> None:
@@ -182,17 +183,18 @@ class LossView(QWidget):
             self._drawn = None
             self.show_step(self.session.step)
 
-    def _follow(self, plotted: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-                in_range: list[bool], head: int) -> None:
-        """Move the ranges only when the curves leave them or fill too little of them."""
+    def _fit(self, plotted: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+             in_range: list[bool]) -> None:
+        """Ranges from what is drawn only (``ranges``): the step axis spans the race, the
+        value axes snap around the curves that stay in range."""
         if not self.following:
             return
         for plot in (self.loss_plot, self.grad_plot):
             plot.disableAutoRange()  # clear() and setLogMode() turn pyqtgraph's back on
-        x = steps_range(head, tuple(self.loss_plot.vb.viewRange()[0]), MIN_STEPS_SHOWN)
-        if x is not None:
-            self.loss_plot.setXRange(*x, padding=0)
-        log = self.session.display["log_loss"]
+        s = self.session
+        self.loss_plot.setXRange(*step_range(max(s.steps, s.head_step), MIN_STEPS_SHOWN),
+                                 padding=0)
+        log = s.display["log_loss"]
         for k, plot in ((1, self.loss_plot), (2, self.grad_plot)):
             values = [h[k] for h, shown in zip(plotted, in_range, strict=True) if shown]
             data = np.concatenate(values) if values else np.empty(0)
@@ -202,23 +204,23 @@ class LossView(QWidget):
             lo, hi = float(data.min()), float(data.max())
             if log:
                 lo, hi = float(np.log10(lo)), float(np.log10(hi))
-            y = values_range(lo, hi, tuple(plot.vb.viewRange()[1]))
-            if y is not None:
-                plot.setYRange(*y, padding=0)
+            plot.setYRange(*value_range(lo, hi, log), padding=0)
 
     def _set_data(self) -> None:
-        """Each run's curves (a diverged run's up to its stop), the shift that keeps a log
-        axis positive, and which curves the y auto-range follows."""
-        head = self.session.head_frame()
-        diverged = [str(h.status[0]) == DIVERGED for h in head]
+        """Each run's curves up to the cursor (a diverged run's up to its stop), the shift
+        that keeps a log axis positive, and which curves the value ranges follow."""
+        s = self.session
+        now = s.frame()
+        diverged = [str(f.status[0]) == DIVERGED for f in now]
         histories = []
-        for i, h in enumerate(head):
-            steps, loss, grad_norm = self.session.history(i)
-            end = np.searchsorted(steps, h.stopped_at[0], side="right") if diverged[i] else None
+        for i, f in enumerate(now):
+            steps, loss, grad_norm = s.history(i)
+            last = int(f.stopped_at[0]) if diverged[i] else s.step
+            end = int(np.searchsorted(steps, min(last, s.step), side="right"))
             histories.append((steps[:end], loss[:end], grad_norm[:end]))
         in_range = [not d or all(diverged) for d in diverged]
-        log = self.session.display["log_loss"]
-        shift, label = self._shift(histories, in_range) if log else (0.0, "f")
+        log = s.display["log_loss"]
+        shift, label = self._shift(histories) if log else (0.0, "f")
         axis = self.loss_plot.getAxis("left")
         if axis.labelText != label:  # re-rendering the label's HTML every frame is not free
             axis.setLabel(label, **{"font-size": f"{FONT_PT}pt"})
@@ -226,13 +228,14 @@ class LossView(QWidget):
         plotted = []
         for (steps, loss, grad_norm), lc, gc, stop in zip(
                 histories, self.loss_curves, self.grad_curves, diverged, strict=True):
-            loss = loss - shift if shift else loss
-            grad_norm = np.maximum(grad_norm, GRAD_FLOOR) if log else grad_norm
+            if log:
+                loss = np.maximum(loss - shift, SHIFT_FLOOR) if shift else loss
+                grad_norm = np.maximum(grad_norm, GRAD_FLOOR)
             plotted.append((steps, loss, grad_norm))
             lc.setData(steps, loss)
             gc.setData(steps, grad_norm)
             self._stops.append(self._stop_at(steps, loss, grad_norm, log) if stop else None)
-        self._follow(plotted, in_range, self.session.head_step)
+        self._fit(plotted, in_range)
         self._place_stops()
 
     @staticmethod
@@ -248,20 +251,22 @@ class LossView(QWidget):
                 ends = np.log10(ends)
         return float(steps[-1]), float(ends[0]), float(ends[1])
 
-    @staticmethod
-    def _shift(histories: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
-               in_range: list[bool]) -> tuple[float, str]:
-        """What a log axis subtracts from f, and its label: 0 ("f (log)") while every f is
-        positive, else a bit below the lowest f ("f − f_min (log)"), the bit a fraction of
-        the span of the curves in the y range."""
+    def _shift(self, histories: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
+               ) -> tuple[float, str]:
+        """What a log axis subtracts from f, and its label: 0 ("f (log)") while every
+        value drawn is positive, else the landscape's lowest known minimum ("f − f_min
+        (log)"), or the lowest value drawn where no minimum is known. The known minimum
+        keeps the curves still from frame to frame."""
         finite = [h[1][np.isfinite(h[1])] for h in histories]
         values = np.concatenate(finite) if finite else np.empty(0)
         if not values.size or values.min() > 0:
             return 0.0, "f (log)"
-        lo = float(values.min())
-        shown = [v for v, bounded in zip(finite, in_range, strict=True) if bounded and v.size]
-        span = float(np.ptp(np.concatenate(shown))) if shown else 0.0
-        return lo - SHIFT_FLOOR * (span if span > 0 else 1.0), "f − f_min (log)"
+        land = self.session.landscape
+        with np.errstate(all="ignore"):
+            known = land.value(land.minima) if len(land.minima) else np.empty(0)
+        known = known[np.isfinite(known)]
+        f_min = float(known.min()) if known.size else float(values.min())
+        return min(f_min, float(values.min())), "f − f_min (log)"
 
     def _place_stops(self) -> None:
         """A ✗ at the end of each diverged run's curves, moved inside the plot if the end
