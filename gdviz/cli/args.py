@@ -31,9 +31,10 @@ from gdviz.core.race import (
 )
 from gdviz.core.run import DIVERGED, run
 from gdviz.core.schedules import SCHEDULES
-from gdviz.scenario import load_scenario
+from gdviz.scenario import Scenario, load_scenario
 
 T = TypeVar("T")
+DEFAULT_PRESET = "default"  # the scenario `gdviz gui` (and `make run`) opens
 ALL_OPTIONS = {h.name for kind in SCHEDULES.values() for h in kind.options}
 _NEGATIVE_VALUE = re.compile(r"-\.?\d")  # "-1.2,1", "-.5": a value, not an option
 
@@ -246,6 +247,23 @@ def build_race(args: argparse.Namespace, default: RaceSpec | None = None) -> Rac
                              "or the point is far outside its view")
         overrides["start"] = start  # runs with their own start keep it
     return replace(spec, **overrides) if overrides else spec
+
+
+def scenario_of(args: argparse.Namespace, default: str | None) -> tuple[Scenario, str | None]:
+    """The scenario the flags ask for, and its source (a path, a preset or None): from
+    ``--scenario``, from the race flags (the ``default`` preset fills in what they leave
+    out), or the ``default`` preset itself when no race flag is given."""
+    base = load_scenario(default) if default is not None else None
+    if args.scenario:
+        scenario, source = load_scenario(args.scenario), args.scenario
+    elif given_race(args) or base is None:
+        scenario, source = Scenario(base.race if base else RaceSpec("rosenbrock")), None
+    else:
+        scenario, source = base, default
+    spec = build_race(args, default=scenario.race if base is not None else None)
+    if base is not None and args.landscape and args.landscape != base.race.landscape:
+        scenario = Scenario(spec)  # another landscape: none of the preset's view fits
+    return replace(scenario, race=spec), source
 
 
 def _race_from_flags(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:

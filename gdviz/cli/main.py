@@ -12,23 +12,29 @@ import json
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any, NoReturn
 
 import numpy as np
 
-from gdviz.cli.args import add_run_arguments, build_race, format_opt_spec, join_negative_start
+from gdviz.cli.args import (
+    DEFAULT_PRESET,
+    add_run_arguments,
+    build_race,
+    format_opt_spec,
+    join_negative_start,
+    scenario_of,
+)
 from gdviz.cli.display import NoDisplayError, missing_display
+from gdviz.cli.export import add_export
 from gdviz.cli.output import CSV_COLUMNS, csv_text, json_text, write_atomically
 from gdviz.core.landscapes import LANDSCAPES, Landscape
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.core.race import RunSpec, run_race
 from gdviz.core.run import CONVERGED, DIVERGED, RUNNING
 from gdviz.core.schedules import SCHEDULES
-from gdviz.scenario import Scenario, ViewSettings, list_presets, load_scenario
+from gdviz.scenario import list_presets
 
 Subparsers = Any  # argparse's private _SubParsersAction
-DEFAULT_PRESET = "default"  # the scenario `gdviz gui` (and `make run`) opens
 
 RUN_EPILOG = f"""\
 Output: CSV on stdout, or --out FILE.csv / FILE.json (written atomically).
@@ -160,17 +166,7 @@ def _gui(args: argparse.Namespace) -> int:
     problem = missing_display()
     if problem:
         raise NoDisplayError(problem)
-    default = load_scenario(DEFAULT_PRESET)
-    if args.scenario:
-        scenario, source = load_scenario(args.scenario), args.scenario
-    elif args.landscape or args.opt or args.param:
-        scenario, source = Scenario(default.race), None
-    else:
-        scenario, source = default, DEFAULT_PRESET
-    spec = build_race(args, default=scenario.race)
-    scenario = replace(scenario, race=spec)
-    if args.landscape and args.landscape != default.race.landscape:
-        scenario = replace(scenario, view=ViewSettings())
+    scenario, source = scenario_of(args, DEFAULT_PRESET)
     from gdviz.ui.app import launch  # Qt only now: the other commands never load it
 
     try:
@@ -191,7 +187,8 @@ def _add_gui(subparsers: Subparsers) -> None:
     parser.set_defaults(handler=_gui)
 
 
-COMMANDS: tuple[Callable[[Subparsers], None], ...] = (_add_list, _add_run, _add_gui)
+COMMANDS: tuple[Callable[[Subparsers], None], ...] = (_add_list, _add_run, _add_gui,
+                                                      add_export)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -6,7 +6,15 @@ import os
 import sys
 from pathlib import Path
 
-from PyQt6.QtCore import QCoreApplication, QEventLoop, Qt, QTimer
+from PyQt6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QMessageLogContext,
+    Qt,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PyQt6.QtWidgets import QApplication
 
 from gdviz.scenario import Scenario
@@ -16,9 +24,21 @@ from gdviz.ui.style import configure
 SETTLE_MS = 250  # before a screenshot: layouts settle and GL views render
 
 
+QUIET = ("propagateSizeHints",)  # harmless notes of the offscreen platform, per window
+
+
+def _qt_message(kind: QtMsgType, context: QMessageLogContext, text: str | None) -> None:
+    """Qt's messages on stderr, as Qt prints them, less the harmless ``QUIET`` ones."""
+    if text and not any(word in text for word in QUIET):
+        print(text, file=sys.stderr)
+
+
 def application() -> QApplication:
+    """The one QApplication (made on the first call). Keep a reference to it: a
+    QApplication nobody holds is deleted, and every widget with it."""
     app = QApplication.instance()
     if not isinstance(app, QApplication):
+        qInstallMessageHandler(_qt_message)
         # pyqtgraph's GL items keep one shader program for all widgets, valid only if every
         # GL context shares one group: a second 3-D view or a floated dock fail otherwise.
         # Qt takes this only before the QApplication exists.

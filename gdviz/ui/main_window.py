@@ -15,7 +15,6 @@ from PyQt6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QGuiApplication,
     QKeySequence,
 )
 from PyQt6.QtWidgets import (
@@ -31,11 +30,13 @@ from PyQt6.QtWidgets import (
 )
 
 from gdviz.scenario import Scenario
+from gdviz.ui.export_actions import ExportActions
 from gdviz.ui.files import ScenarioFiles
 from gdviz.ui.panels.about import AboutPanel
 from gdviz.ui.panels.landscape import LandscapePanel
 from gdviz.ui.panels.optimizers import OptimizerPanel
 from gdviz.ui.panels.transport import TransportBar
+from gdviz.ui.render import has_gl
 from gdviz.ui.session import Session
 from gdviz.ui.views.contour import ContourView
 from gdviz.ui.views.curve1d import CurveView
@@ -52,11 +53,6 @@ OVERLAYS = (
 )
 SETTINGS_KEY = "main_window"
 HINT = "Space: start the race · click the map: move the start · F1: all shortcuts"
-
-
-def has_gl() -> bool:
-    """OpenGL views need a real (or virtual X) display; offscreen Qt has none."""
-    return QGuiApplication.platformName() not in ("offscreen", "minimal")
 
 
 class MainWindow(QMainWindow):
@@ -118,6 +114,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.runs_label)
 
         self.files = ScenarioFiles(self, session, self.current_scenario)
+        self.exports = ExportActions(self, session, self.current_scenario)
         self.setAcceptDrops(True)
         self._build_menus()
         self._connect()
@@ -141,7 +138,8 @@ class MainWindow(QMainWindow):
         file_menu = bar.addMenu("&File")
         files = self.files
         for item in (files.open_action, files.recent_menu, files.presets_menu, None,
-                     files.save_action, files.save_as_action, None):
+                     files.save_action, files.save_as_action, None,
+                     *self.exports.actions(), None):
             if item is None:
                 file_menu.addSeparator()
             elif isinstance(item, QMenu):

@@ -15,8 +15,8 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 from gdviz.core.run import DIVERGED
 from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, style_plot
-from gdviz.ui.views.ranges import step_range, value_range
 from gdviz.ui.views.plotview import marker_item, pixel_size
+from gdviz.ui.views.ranges import step_range, value_range
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
 MIN_STEPS_SHOWN = 10  # a young race's step axis spans 0…this (then it follows the data)

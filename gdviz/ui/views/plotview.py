@@ -128,7 +128,7 @@ class PlotView(QWidget):
         self._resample_timer = QTimer(self)
         self._resample_timer.setSingleShot(True)
         self._resample_timer.setInterval(RESAMPLE_DELAY_MS)
-        self._resample_timer.timeout.connect(self._resample_if_moved)
+        self._resample_timer.timeout.connect(self.resample_if_moved)
         scene = self.plot.scene()
         scene.sigMouseClicked.connect(self._on_scene_click)
         scene.sigMouseMoved.connect(self._on_scene_move)
@@ -207,7 +207,8 @@ class PlotView(QWidget):
         self.relayout()
         self._resample_timer.start()
 
-    def _resample_if_moved(self) -> None:
+    def resample_if_moved(self) -> None:
+        """Resample now if the visible box is not the one last sampled."""
         if view_box(self.plot.vb) != self._sampled:
             self.resample()
 

@@ -36,8 +36,8 @@ def value_range(lo: float, hi: float, log: bool) -> Range:
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return (0.0, 1.0)
     if log:
-        bottom, top = math.floor(lo), math.ceil(hi)
-        return (float(bottom), float(top if top > bottom else bottom + 1))
+        low, high = math.floor(lo), math.ceil(hi)
+        return (float(low), float(high if high > low else low + 1))
     span = hi - lo
     if span <= 1e-12 * max(abs(hi), abs(lo), 1e-300):
         pad = max(abs(hi) * 0.1, 1e-12)
