@@ -170,8 +170,7 @@ def frame_image(scenario: Scenario, step: int, size: tuple[int, int]) -> QImage 
     renderer = FrameRenderer(scenario, views, size)
     try:
         renderer.prepare(step)
-        renderer.frame(step)
-        return renderer.grab().toImage()
+        return renderer.image(step)
     finally:
         renderer.close()
         renderer.deleteLater()

@@ -177,7 +177,11 @@ class FrameRenderer(QWidget):
         self.session.run_to(last)
 
     def frame(self, step: int) -> np.ndarray:
-        """The picture at ``step``: (H, W, 3) uint8, exactly the renderer's size."""
+        """The picture at ``step``: (H, W, 3) uint8, exactly the asked size."""
+        return to_rgb(self.image(step))
+
+    def image(self, step: int) -> QImage:
+        """The picture at ``step`` as a QImage of exactly the asked size."""
         self.session.seek(step)
         for view in self.views.values():
             if isinstance(view, PlotView):
@@ -188,4 +192,4 @@ class FrameRenderer(QWidget):
         if (image.width(), image.height()) != (w, h):  # small frames, high-DPI screens
             image = image.scaled(w, h, Qt.AspectRatioMode.IgnoreAspectRatio,
                                  Qt.TransformationMode.SmoothTransformation)
-        return to_rgb(image)
+        return image
