@@ -126,7 +126,8 @@ def test_every_preset_exports_three_frames_without_a_display(tmp_path: Path) -> 
         "    assert code == 0, name\n")
     names = preset_names()
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path), *names],
-                            capture_output=True, text=True, timeout=600, check=False)
+                            capture_output=True, text=True, timeout=600, check=False,
+                            env=env)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "Aborted" not in result.stderr and "propagateSizeHints" not in result.stderr
     for name in names:
