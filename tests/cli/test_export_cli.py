@@ -133,3 +133,11 @@ def test_every_preset_exports_three_frames_without_a_display(tmp_path: Path) -> 
     for name in names:
         frames = iio.imread(tmp_path / f"{name}.gif", index=None)
         assert frames.shape[:3] == (3, 180, 320), name
+
+
+def test_the_default_gif_is_ten_seconds_and_small(tmp_path: Path) -> None:
+    out = tmp_path / "ravine.gif"
+    assert export(tmp_path, "ravine", "-o", str(out)) == 0
+    frames = iio.imread(out, index=None)
+    assert frames.shape[:3] == (150, 360, 640)  # 10 s at 15 fps, 640x360
+    assert out.stat().st_size < 10 * 2**20
