@@ -1,0 +1,102 @@
+"""What the views read from the Session: the race at the cursor, trails, histories and
+samples of the landscape. Read-only, and no maths of its own: every number comes from
+the core ``Race`` and ``probe``."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gdviz.core import probe
+from gdviz.core.landscapes import Landscape
+from gdviz.core.race import Race, RaceSpec, RunSpec
+from gdviz.core.run import CONVERGED, RUNNING, Snapshot
+
+
+class RaceReadout:
+    """Mixed into the Session, which provides ``race`` (and so ``landscape``, ``spec``
+    and ``runs``)."""
+
+    race: Race
+
+    @property
+    def spec(self) -> RaceSpec:
+        return self.race.spec
+
+    @property
+    def landscape(self) -> Landscape:
+        return self.race.landscape
+
+    @property
+    def runs(self) -> tuple[RunSpec, ...]:
+        return self.race.runs
+
+    @property
+    def revision(self) -> int:
+        """Grows whenever the recorded race changes (steps computed, a branch, a restart):
+        what a view drawn from the whole recording compares to know it is current."""
+        return self.race.revision
+
+    def frame(self) -> list[Snapshot]:
+        """Every run at the cursor."""
+        return self.race.frame()
+
+    def snapshot(self, i: int) -> Snapshot:
+        return self.race.frame()[i]
+
+    def head_frame(self) -> list[Snapshot]:
+        return self.race.head_frame()
+
+    def trail(self, i: int) -> np.ndarray:
+        """Run ``i``'s kept positions up to the cursor: (rows, dim)."""
+        return self.race.trail(i)
+
+    def trail_loss(self, i: int) -> np.ndarray:
+        """Run ``i``'s kept losses up to the cursor: (rows,)."""
+        return self.race.trail_loss(i)
+
+    def history(self, i: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Run ``i`` over the whole recorded timeline: steps, loss, gradient norm."""
+        return self.race.history(i)
+
+    def grid(self, box: probe.Box, res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return probe.grid(self.landscape, box, res)
+
+    def curve(self, box: probe.Box, res: int) -> tuple[np.ndarray, np.ndarray]:
+        return probe.curve(self.landscape, box, res)
+
+    def gradient_field(self, box: probe.Box, res: int) -> tuple[np.ndarray, np.ndarray]:
+        return probe.gradient_field(self.landscape, box, res)
+
+    def value_at(self, point: tuple[float, ...]) -> float:
+        """The landscape's value at one point (NaN where it is not finite)."""
+        with np.errstate(all="ignore"):
+            f = float(self.landscape.value(np.asarray(point[: self.landscape.dim])))
+        return f if np.isfinite(f) else float("nan")
+
+    def next_point(self, i: int) -> np.ndarray:
+        """Where run ``i``'s next update takes it from the cursor, (dim,): with the
+        hyperparameters in force at that step and, for sgd, the noise it will draw."""
+        return probe.next_params(self.race.optimizer_now(i), self.snapshot(i),
+                                 self.spec.seed_of(i))[0]
+
+    def velocity(self, i: int) -> np.ndarray | None:
+        """Run ``i``'s momentum direction at the cursor, (dim,), or None."""
+        v = probe.velocity(self.snapshot(i))
+        return None if v is None else v[0]
+
+    def run_states(self) -> list[str]:
+        """Per run at the cursor: "label: f=…", or "label: ✓ converged at step k" /
+        "label: ✗ diverged at step k"."""
+        parts = []
+        for r, s in zip(self.runs, self.frame(), strict=True):
+            status = str(s.status[0])
+            if status == RUNNING:
+                parts.append(f"{r.label}: f={s.loss[0]:.4g}")
+            else:
+                mark = "✓" if status == CONVERGED else "✗"
+                parts.append(f"{r.label}: {mark} {status} at step {int(s.stopped_at[0])}")
+        return parts
+
+    def summary(self) -> str:
+        """Every run's state in one line."""
+        return " · ".join(self.run_states())
