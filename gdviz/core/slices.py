@@ -1,0 +1,113 @@
+"""Loss-landscape slices of a network: the loss on a plane through weight space.
+
+A network has p weights, far too many to draw, so a slice picks a ``centre (p,)`` (the end
+of a run, say) and two directions ``d1, d2 (p,)`` and draws the loss on the plane
+``θ(α, β) = centre + α·d1 + β·d2``. The directions are either random, rescaled neuron by
+neuron to the size of the centre's weights (Li et al. 2018, "Visualizing the Loss Landscape
+of Neural Nets", so that slices of different networks are comparable), or the two principal
+directions of the optimizers' own trajectories, so that the plane holds as much of the
+paths as a plane through the centre can.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from gdviz.core.mlp import MLP
+
+Array = npt.NDArray[np.float64]
+
+
+def random_directions(mlp: MLP, seed: int, centre: Array) -> tuple[Array, Array]:
+    """Two filter-normalized Gaussian directions ``(p,)`` each, drawn from ``seed``.
+
+    For every neuron (column j of a layer's ``W (fan_in, fan_out)``) the direction's
+    incoming weights are rescaled to the norm of the centre's ``W[:, j]``; a neuron whose
+    weights are all zero gets no direction. Bias entries are zero, as in Li et al.'s
+    plots: the biases stay at the centre's values across the slice.
+    """
+    centre = _vector(centre, mlp.n_params, "centre")
+    rng = np.random.default_rng(seed)
+    d1, d2 = (_filter_normalized(mlp, rng.standard_normal(mlp.n_params), centre)
+              for _ in range(2))
+    return d1, d2
+
+
+def _filter_normalized(mlp: MLP, direction: Array, centre: Array) -> Array:
+    scaled = []
+    for (dW, db), (W, _) in zip(mlp.unflatten(direction), mlp.unflatten(centre), strict=True):
+        norm_d, norm_w = np.linalg.norm(dW, axis=0), np.linalg.norm(W, axis=0)
+        scale = np.divide(norm_w, norm_d, out=np.zeros_like(norm_w), where=norm_d > 0)
+        scaled.append((dW * scale, np.zeros_like(db)))
+    return mlp.flatten(scaled)
+
+
+def pca_directions(trajectories: Sequence[Array], centre: Array) -> tuple[Array, Array, Array]:
+    """The two principal directions ``d1, d2 (p,)`` (orthonormal) of all trajectories'
+    points ``(steps, p)`` taken together, relative to ``centre (p,)``, and the share of the
+    points' squared distance from the centre that each explains, ``explained (2,)``.
+
+    The points are not re-centred on their mean: the plane through ``centre`` spanned by
+    d1, d2 is the one closest (least squares) to all the points, which is what a slice
+    around ``centre`` should show. Rows with non-finite values are left out. Each direction's
+    sign makes its largest entry positive, so the result does not depend on the SVD's.
+    """
+    p = np.size(centre)
+    centre = _vector(centre, p, "centre")
+    if p < 2:
+        raise ValueError("a slice needs at least 2 parameters")
+    points = np.concatenate([np.asarray(t, dtype=np.float64).reshape(-1, p)
+                             for t in trajectories] or [np.empty((0, p))])
+    offsets = points[np.isfinite(points).all(axis=1)] - centre
+    offsets = np.vstack([offsets, np.zeros((max(0, 2 - len(offsets)), p))])
+    _, s, vt = np.linalg.svd(offsets, full_matrices=False)
+    d = vt[:2] * np.sign(vt[np.arange(2), np.abs(vt[:2]).argmax(axis=1)])[:, None]
+    total = float(s @ s)
+    explained = s[:2] ** 2 / total if total > 0 else np.zeros(2)
+    return d[0], d[1], explained
+
+
+def grid(mlp: MLP, X: Array, y: Array, centre: Array, d1: Array, d2: Array,
+         res: int = 41, span: float = 1.0) -> tuple[Array, Array, Array]:
+    """The loss on a res×res grid of the plane: ``alphas (res,)``, ``betas (res,)`` (both
+    ``linspace(−span, span, res)``) and ``Z (res, res)`` with
+    ``Z[i, j] = loss(centre + alphas[j]·d1 + betas[i]·d2)``: rows follow the second axis,
+    as in :func:`gdviz.core.probe.grid`. Non-finite losses become NaN.
+
+    All res² networks are evaluated together with batched matmuls; the res²×p weight
+    stack is built in memory (p = ``mlp.n_params``).
+    """
+    p = mlp.n_params
+    centre, d1, d2 = (_vector(v, p, name) for v, name in ((centre, "centre"), (d1, "d1"),
+                                                          (d2, "d2")))
+    if res < 2 or not span > 0:
+        raise ValueError(f"need res >= 2 and span > 0, got res={res}, span={span}")
+    alphas = np.linspace(-span, span, res)
+    betas = np.linspace(-span, span, res)
+    thetas = centre + alphas[None, :, None] * d1 + betas[:, None, None] * d2
+    with np.errstate(all="ignore"):
+        Z = mlp.loss_batch(thetas.reshape(-1, p), X, y).reshape(res, res)
+    Z[~np.isfinite(Z)] = np.nan
+    return alphas, betas, Z
+
+
+def project(trajectory: Array, centre: Array, d1: Array, d2: Array) -> Array:
+    """Plane coordinates ``(steps, 2)`` = (α, β) of a trajectory ``(steps, p)``: the least
+    squares solution of ``centre + α·d1 + β·d2 ≈ θ`` (the dot products with d1 and d2 when
+    those are orthonormal). A row with non-finite values gives NaN coordinates."""
+    p = np.size(centre)
+    centre, d1, d2 = (_vector(v, p, name) for v, name in ((centre, "centre"), (d1, "d1"),
+                                                          (d2, "d2")))
+    points = np.asarray(trajectory, dtype=np.float64).reshape(-1, p)
+    coords: Array = (points - centre) @ np.linalg.pinv(np.column_stack([d1, d2])).T
+    return coords
+
+
+def _vector(v: Array, p: int, name: str) -> Array:
+    v = np.asarray(v, dtype=np.float64)
+    if v.shape != (p,):
+        raise ValueError(f"{name} must have shape ({p},), got {v.shape}")
+    return v
