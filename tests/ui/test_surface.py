@@ -100,7 +100,7 @@ def test_surface_and_trails_share_one_transform(view, session):
 
 
 def test_log_scaled_rosenbrock_stays_finite_and_bounded(view, session, qtbot):
-    assert session.display["log_contours"] and view.scale.log
+    assert session.display["log_contours"] and view.scale.log is not None
     session.step_forward(80)
     gz = view.surface_grid[2]
     assert np.all(np.isfinite(gz)) and gz.min() == 0.0 and gz.max() == HEIGHT
@@ -109,7 +109,7 @@ def test_log_scaled_rosenbrock_stays_finite_and_bounded(view, session, qtbot):
         assert np.all(np.isfinite(line.pos)) and np.all(line.pos[:, 2] <= HEIGHT + LIFT)
 
     session.set_display("log_contours", False)
-    assert not view.scale.log
+    assert view.scale.log is None
     assert_trails_on_surface(view, session)
 
 

@@ -30,6 +30,7 @@ from gdviz.ui.views.plotview import (
     stop_text,
     view_box,
 )
+from gdviz.ui.views.scales import LogScale
 
 RES = 300
 LEVELS = 18  # contour lines drawn: LEVELS - 2, the extremes are dropped
@@ -38,21 +39,6 @@ ARROW_LONGEST = 0.12  # the longest arrow of a kind, as a fraction of the view's
 ARROW_SHORTEST = 0.035
 OFF_VIEW = "→↗↑↖←↙↓↘"  # the marker of a running point outside the view: where it is
 IMAGE_OPACITY = 0.6  # a muted map keeps the runs' colours readable on a projector
-LOG_EPS = 1e-6  # log scaling shows log10(f − f_min + LOG_EPS·(f_max − f_min))
-NEAR_ZERO = 1e-3  # a grid minimum in [0, NEAR_ZERO·span] is a sampled f = 0: not shifted
-
-
-def log_scaled(z: np.ndarray) -> tuple[np.ndarray, str]:
-    """``log10(z − min + ε)`` and the colour bar's label for it; ``log10(z + ε)`` when the
-    minimum is a sample near f = 0 (the label would otherwise read "log₁₀(f − 0.0016)")."""
-    lo, hi = np.nanmin(z), np.nanmax(z)
-    span = max(hi - lo, 1e-300)
-    if 0 <= lo <= NEAR_ZERO * span:
-        return np.log10(z + LOG_EPS * span), "log₁₀ f"
-    label = f"log₁₀(f {'+' if lo < 0 else '−'} {abs(lo):.4g})"
-    return np.log10(z - lo + LOG_EPS * span), label
-
-
 class RunNow(NamedTuple):
     """One run at the cursor, as the arrows and markers need it; arrays (2,)."""
 
@@ -164,7 +150,8 @@ class ContourView(PlotView):
     def _draw_image(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> None:
         label = "f"
         if self.session.display["log_contours"]:
-            z, label = log_scaled(z)
+            scale = LogScale.fit(z)
+            z, label = scale(z), scale.label
         lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
         hi = hi if hi > lo else lo + 1.0
         dx, dy = xs[1] - xs[0], ys[1] - ys[0]

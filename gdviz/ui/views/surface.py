@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from gdviz.core.probe import Box
 from gdviz.ui import style
 from gdviz.ui.session import Session
+from gdviz.ui.views.scales import LogScale
 
 Array = npt.NDArray[np.float64]
 
@@ -103,16 +104,15 @@ class SurfaceScale:
     """Landscape coordinates → GL coordinates, fitted to one grid of loss values.
 
     x and y map linearly from ``box`` onto ``[-SIDE/2, SIDE/2]``. A loss ``f`` maps to
-    ``z = HEIGHT · clip((g(f) − g_lo) / (g_hi − g_lo), 0, 1)`` with
-    ``g(f) = log10(max(f − fmin, 0) + eps)`` when ``log``, else ``g(f) = f``; ``g_lo`` is g
-    of the grid's minimum, ``g_hi`` g of its ``CLIP_PERCENTILE``-th percentile. NaN (a
-    value that overflowed) is drawn at the top.
+    ``z = HEIGHT · clip((g(f) − g_lo) / (g_hi − g_lo), 0, 1)`` with ``g`` the contour
+    map's own ``LogScale`` when ``log``, else ``g(f) = f``; ``g_hi`` is g of the grid's
+    ``CLIP_PERCENTILE``-th percentile and ``g_lo`` g of its minimum, but at most
+    ``LOG_DECADES`` below ``g_hi`` on a log scale (deeper is drawn flat at the bottom).
+    NaN (a value that overflowed) is drawn at the top.
     """
 
     box: Box
-    log: bool
-    fmin: float
-    eps: float
+    log: LogScale | None
     g_lo: float
     g_hi: float
 
@@ -124,18 +124,16 @@ class SurfaceScale:
         top = float(np.percentile(finite, CLIP_PERCENTILE)) if finite.size else 1.0
         if not top > fmin:  # a flat landscape
             top = fmin + 1.0
-        eps = (top - fmin) * 10.0 ** -LOG_DECADES
-        scale = cls(box, log, fmin, eps, 0.0, 1.0)
-        return replace(scale, g_lo=float(scale.g(np.array(fmin))),
-                       g_hi=float(scale.g(np.array(top))))
+        scale = cls(box, LogScale.fit(Z) if log else None, 0.0, 1.0)
+        g_lo, g_hi = float(scale.g(np.array(fmin))), float(scale.g(np.array(top)))
+        if log:
+            g_lo = max(g_lo, g_hi - LOG_DECADES)
+        return replace(scale, g_lo=g_lo, g_hi=g_hi)
 
     def g(self, f: Array) -> Array:
         """The monotone value transform (before normalising)."""
         f = np.asarray(f, dtype=np.float64)
-        if not self.log:
-            return f
-        with np.errstate(invalid="ignore"):
-            return np.log10(np.maximum(f - self.fmin, 0.0) + self.eps)
+        return f if self.log is None else self.log(f)
 
     def z(self, f: Array) -> Array:
         """GL heights of loss values ``f`` (any shape), in ``[0, HEIGHT]``."""
@@ -218,7 +216,7 @@ class SurfaceView(QWidget):
 
     def _on_display(self) -> None:
         log = self.session.display["log_contours"]
-        if self.scale is not None and self.scale.log != log:
+        if self.scale is not None and (self.scale.log is not None) != log:
             self._draw_surface()
         self._update_trails()
 
