@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from gdviz.export import DEFAULTS, MAX_FPS, export_format, export_frames
+from gdviz.export import DEFAULTS, MAX_FPS, MAX_GIF_FPS, export_format, export_frames
 from gdviz.scenario import Scenario
 from gdviz.ui.render import FrameRenderer, choose_views, frame_steps, has_gl
 
@@ -57,8 +57,9 @@ def plan_export(scenario: Scenario, path: str | Path, *, frames: int | None = No
     kind = format_of(path)
     default_size, default_fps = DEFAULTS[kind]
     rate = default_fps if fps is None else float(fps)
-    if not 0 < rate <= MAX_FPS:
-        raise ValueError(f"fps must be in (0, {MAX_FPS:g}], got {fps}")
+    most = MAX_GIF_FPS if kind == "gif" else MAX_FPS  # GIF delays are hundredths of a second
+    if not 0 < rate <= most:
+        raise ValueError(f"fps must be in (0, {most:g}] for {kind.upper()}, got {fps:g}")
     if steps is None:
         count = frames if frames is not None else (1 if kind == "png" else int(SECONDS * rate))
         steps = frame_steps(scenario.race.steps, count)
