@@ -89,6 +89,16 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        for widget, tip in (
+                (self.format, "MP4 plays in browsers and slides; a GIF loops anywhere; PNG "
+                              "writes one picture per frame"),
+                (self.views, "What each frame shows; the 3-D surface needs OpenGL"),
+                (self.sizes, "The frames' size in pixels"),
+                (self.fps, "Frames per second (a GIF at most 50)"),
+                (self.per_frame, "Show every n-th step: fewer frames, a faster race"),
+                (self.path, "Where to write; nothing is left there if the export fails "
+                            "or is cancelled")):
+            widget.setToolTip(tip)
         self.format.currentIndexChanged.connect(self._format_changed)
         self.sizes.currentIndexChanged.connect(self._size_changed)
         for box in (self.first, self.last, self.per_frame):
