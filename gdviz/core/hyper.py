@@ -100,3 +100,37 @@ BATCH_SIZE = Hyper("batch_size", 32, 1, 1_000_000,
 def EPS(default: float) -> Hyper:  # noqa: N802
     return Hyper("eps", default, 0.0, 1.0, "ε: keeps the division finite where v ≈ 0",
                  log=True, lo_open=True)
+
+
+# the rest of torch.optim: Adamax, NAdam, RAdam, Adadelta, Rprop, ASGD
+BETA2_INF = Hyper("beta2", 0.999, 0.0, 1.0,
+                  "β₂: decay of the running maximum of |g| (u)", hi_open=True)
+ADAMAX_EPS = Hyper("eps", 1e-8, 0.0, 1.0,
+                   "ε: added to |g| in u; keeps the division finite where u ≈ 0",
+                   log=True, lo_open=True)
+MOMENTUM_DECAY = Hyper("momentum_decay", 0.004, 0.0, 1.0,
+                       "ψ: how fast NAdam's momentum μₜ = β₁·(1 − ½·0.96^(t·ψ)) grows "
+                       "from β₁/2 towards β₁")
+RHO = Hyper("rho", 0.9, 0.0, 1.0,
+            "ρ: decay of the running averages of g² and of the squared steps Δ²")
+ADADELTA_EPS = Hyper("eps", 1e-6, 0.0, 1.0,
+                     "ε: added under both square roots; √ε sets the size of the first steps",
+                     log=True, lo_open=True)
+RPROP_LR = Hyper("lr", 1e-2, 0.0, 10.0,
+                 "initial step size of every coordinate (Rprop adapts them; a schedule "
+                 "sets only this first one)", log=True, lo_open=True)
+ETA_MINUS = Hyper("eta_minus", 0.5, 0.0, 1.0,
+                  "η₋: factor a step size shrinks by when its gradient changes sign",
+                  lo_open=True, hi_open=True)
+ETA_PLUS = Hyper("eta_plus", 1.2, 1.0, 10.0,
+                 "η₊: factor a step size grows by while its gradient keeps its sign",
+                 lo_open=True)
+STEP_MIN = Hyper("step_min", 1e-6, 0.0, 10.0, "the smallest step size of a coordinate")
+STEP_MAX = Hyper("step_max", 50.0, 0.0, 1e4, "the largest step size of a coordinate",
+                 lo_open=True)
+LAMBD = Hyper("lambd", 1e-4, 0.0, 1.0,
+              "λ: decay θ ← θ·(1 − λ·η) each step; also how fast η shrinks")
+ASGD_ALPHA = Hyper("alpha", 0.75, 0.0, 1.0,
+                   "α: power of the step-size decay η = lr/(1 + λ·lr·t)^α")
+T0 = Hyper("t0", 1e6, 0.0, 1e9,
+           "t₀: the update from which the iterates are averaged (before it, ā = θ)")

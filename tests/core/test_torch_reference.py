@@ -16,7 +16,7 @@ from gdviz.core.landscapes import get_landscape
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.core.race import Edit, Race, RaceSpec, RunSpec, ScheduleSpec, run_race
 from gdviz.core.schedules import Cosine, Exponential, Schedule, StepDecay
-from tests.core.torch_equivalents import TORCH_EQUIVALENT
+from tests.core.torch_equivalents import TORCH_EQUIVALENT, TORCH_TUPLES
 
 torch = pytest.importorskip("torch", reason="torch is an optional reference (pip install torch)")
 
@@ -71,8 +71,10 @@ def torch_kwargs(name: str, hyper: dict) -> tuple[str, dict]:
     cls, extra = TORCH_EQUIVALENT[name]
     kwargs = {**extra, **hyper}
     kwargs.pop("noise", None)  # sgd without noise is torch's SGD
-    if "beta1" in kwargs or "beta2" in kwargs:
-        kwargs["betas"] = (kwargs.pop("beta1", 0.9), kwargs.pop("beta2", 0.999))
+    defaults = OPTIMIZERS[name].defaults
+    for arg, members in TORCH_TUPLES.items():  # beta1, beta2 -> betas=(beta1, beta2) …
+        if any(k in kwargs for k in members):
+            kwargs[arg] = tuple(kwargs.pop(k, defaults[k]) for k in members)
     return cls, kwargs
 
 
@@ -203,3 +205,237 @@ def test_scheduled_run_spec_matches_torch_scheduler():
                            [STARTS["himmelblau"][0]],
                            scheduler=("CosineAnnealingLR", {"T_max": 120}))
     assert_same_trajectory(traj, ref)
+
+
+# --------------------------------------------------------------------------------------
+# the rest of torch.optim (adamax, nadam, radam, adadelta, rprop, asgd): within 1e-12
+# --------------------------------------------------------------------------------------
+
+TIGHT_RTOL = 1e-12
+EVERYWHERE = tuple(STARTS)
+
+# (optimizer, hyperparameters, landscapes); {} = torch's defaults throughout, used where
+# they are neither chaotic (Adadelta's lr 1 on rosenbrock and beale) nor divergent
+# (ASGD's lr 0.01 on rosenbrock)
+MORE_CONFIGS = [
+    ("adamax", {}, EVERYWHERE),
+    ("adamax", {"lr": 3e-3, "weight_decay": 0.1}, EVERYWHERE),
+    ("adamax", {"lr": 3e-3, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6}, EVERYWHERE),
+    ("adamax", {"lr": 3e-3, "beta1": 0.3}, EVERYWHERE),  # lerp weight ≥ ½: torch's 2nd form
+    ("nadam", {}, EVERYWHERE),
+    ("nadam", {"lr": 3e-3, "weight_decay": 0.1}, EVERYWHERE),
+    ("nadam", {"lr": 3e-3, "beta1": 0.8, "beta2": 0.99, "eps": 1e-6,
+               "momentum_decay": 0.05}, EVERYWHERE),
+    ("nadam", {"lr": 2e-3, "beta1": 0.4}, EVERYWHERE),
+    ("radam", {}, EVERYWHERE),
+    ("radam", {"lr": 2e-3, "weight_decay": 0.1}, EVERYWHERE),
+    ("radam", {"lr": 2e-3, "beta1": 0.5, "beta2": 0.98}, EVERYWHERE),
+    ("radam", {"lr": 1e-3, "beta1": 0.4, "beta2": 0.99, "eps": 1e-6}, EVERYWHERE),
+    ("adadelta", {}, ("himmelblau",)),
+    ("adadelta", {"lr": 0.3}, EVERYWHERE),
+    ("adadelta", {"lr": 0.3, "weight_decay": 0.1}, EVERYWHERE),
+    ("adadelta", {"lr": 0.2, "rho": 0.95, "eps": 1e-5}, EVERYWHERE),
+    ("adadelta", {"lr": 0.05, "rho": 0.95, "eps": 1e-4}, EVERYWHERE),
+    ("rprop", {}, EVERYWHERE),
+    ("rprop", {"lr": 3e-3, "eta_minus": 0.3, "eta_plus": 1.5, "step_min": 1e-4,
+               "step_max": 0.5}, EVERYWHERE),
+    ("rprop", {"lr": 1e-3, "eta_minus": 0.6, "eta_plus": 1.1, "step_max": 0.05}, EVERYWHERE),
+    ("rprop", {"lr": 1e-3, "step_min": 0.02, "step_max": 0.005}, ("himmelblau",)),  # crossed
+    ("asgd", {}, ("beale", "himmelblau")),
+    ("asgd", {"lr": 1e-3}, EVERYWHERE),
+    ("asgd", {"lr": 1e-3, "weight_decay": 0.1}, EVERYWHERE),
+    ("asgd", {"lr": 2e-3, "lambd": 1e-2, "alpha": 0.6, "t0": 100}, EVERYWHERE),  # averaging
+    ("asgd", {"lr": 2e-3, "t0": 10, "weight_decay": 0.1}, EVERYWHERE),
+]
+MORE_NAMES = ("adamax", "nadam", "radam", "adadelta", "rprop", "asgd")
+
+WORST: dict[str, float] = {}  # optimizer -> worst relative deviation seen in this module
+
+
+@pytest.fixture(autouse=True, scope="module")
+def report_worst(request):
+    yield
+    if WORST:
+        plugins = request.config.pluginmanager
+        reporter, capture = (plugins.get_plugin(p) for p in ("terminalreporter",
+                                                             "capturemanager"))
+        if reporter is not None and capture is not None:
+            with capture.global_and_fixture_disabled():
+                reporter.write_line("")
+                reporter.write_line("worst relative deviation from torch.optim (≤ 1e-12): "
+                                    + ", ".join(f"{name} {WORST[name]:.3g}"
+                                                for name in MORE_NAMES if name in WORST))
+
+
+def relative_deviation(got: np.ndarray, ref: np.ndarray) -> float:
+    """max |got − ref| / |ref| over every coordinate of every step (0 where equal)."""
+    diff = np.abs(got - ref)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return float(np.where(diff == 0, 0.0, diff / np.abs(ref)).max())
+
+
+def assert_tight(name: str, traj, ref) -> None:
+    """assert_same_trajectory, then every coordinate within 1e-12 of torch's, relatively."""
+    assert_same_trajectory(traj, ref)
+    dev = relative_deviation(traj.params, ref)
+    WORST[name] = max(WORST.get(name, 0.0), dev)
+    assert dev <= TIGHT_RTOL, f"{name}: relative deviation {dev:.3g} from torch"
+
+
+@pytest.mark.parametrize(
+    ("landscape", "name", "hyper"),
+    [(land, name, hyper) for name, hyper, lands in MORE_CONFIGS for land in lands],
+    ids=lambda x: str(x))
+def test_more_optimizers_match_torch_tightly(landscape, name, hyper):
+    land = get_landscape(landscape)
+    traj = gdviz.run(landscape, name, starts=STARTS[landscape], steps=STEPS, **hyper)
+    ref = torch_trajectory(land, *torch_kwargs(name, hyper), STARTS[landscape])
+    assert_tight(name, traj, ref)
+
+
+def test_more_configs_cover_every_new_optimizer_and_its_weight_decay():
+    assert {name for name, _, _ in MORE_CONFIGS} == set(MORE_NAMES)
+    for name in MORE_NAMES:
+        hypers = [h for n, h, _ in MORE_CONFIGS if n == name]
+        assert {} in hypers or any(set(h) == {"lr"} for h in hypers)
+        assert any(set(h) - {"lr", "weight_decay"} for h in hypers)  # non-default ones
+        if "weight_decay" in OPTIMIZERS[name].defaults:
+            assert any(h.get("weight_decay") for h in hypers)
+
+
+BATCHED_MORE = [
+    ("himmelblau", "adamax", {"lr": 1e-2}),
+    ("beale", "adamax", {"lr": 3e-3}),
+    ("himmelblau", "nadam", {"lr": 3e-3}),
+    ("himmelblau", "radam", {"lr": 1e-2, "weight_decay": 0.1}),
+    ("himmelblau", "adadelta", {"lr": 0.03}),
+    ("rosenbrock", "rprop", {"lr": 1e-3}),
+    ("himmelblau", "rprop", {}),
+    ("himmelblau", "asgd", {"lr": 1e-3, "t0": 20}),
+    ("rosenbrock", "asgd", {"lr": 1e-4, "t0": 50}),
+]
+
+
+@pytest.mark.parametrize(("landscape", "name", "hyper"), BATCHED_MORE, ids=lambda x: str(x))
+def test_more_batched_starts_match_torch(landscape, name, hyper):
+    """64 random starts in one (64, 2) tensor (torch's vectorized kernels) at 1e-12."""
+    land = get_landscape(landscape)
+    box = np.array(land.domain)
+    rng = np.random.default_rng(7)
+    starts = box[:, 0] + (box[:, 1] - box[:, 0]) * rng.random((64, 2)) * 0.8 + 0.1 * (
+        box[:, 1] - box[:, 0])
+    traj = gdviz.run(landscape, name, starts=starts, steps=STEPS, **hyper)
+    assert traj.params.shape == (STEPS + 1, 64, 2)
+    ref = torch_trajectory(land, *torch_kwargs(name, hyper), starts)
+    assert_tight(name, traj, ref)
+
+
+SCHEDULED_MORE = [
+    ("rosenbrock", "adamax", {}, StepDecay(4e-3, every=50, gamma=0.5),
+     ("StepLR", {"step_size": 50, "gamma": 0.5})),
+    ("himmelblau", "nadam", {"weight_decay": 0.05}, Exponential(1e-2, gamma=0.99),
+     ("ExponentialLR", {"gamma": 0.99})),
+    ("beale", "radam", {}, Cosine(3e-3, period=300, floor=1e-4),
+     ("CosineAnnealingLR", {"T_max": 300, "eta_min": 1e-4})),
+    ("himmelblau", "adadelta", {}, StepDecay(0.3, every=40, gamma=0.7),
+     ("StepLR", {"step_size": 40, "gamma": 0.7})),
+    ("beale", "asgd", {"t0": 50}, Exponential(2e-3, gamma=0.99),
+     ("ExponentialLR", {"gamma": 0.99})),
+]
+
+
+@pytest.mark.parametrize(("landscape", "name", "hyper", "schedule", "scheduler"),
+                         SCHEDULED_MORE, ids=lambda x: str(x)[:30])
+def test_more_scheduled_trajectories_match_torch(landscape, name, hyper, schedule: Schedule,
+                                                 scheduler):
+    land = get_landscape(landscape)
+    opt = OPTIMIZERS[name].make(schedule=schedule, **hyper)
+    traj = gdviz.run(land, opt, starts=STARTS[landscape], steps=STEPS)
+    cls, kwargs = torch_kwargs(name, {"lr": schedule.base, **hyper})
+    ref = torch_trajectory(land, cls, kwargs, STARTS[landscape], scheduler=scheduler)
+    assert_tight(name, traj, ref)
+    const = torch_trajectory(land, cls, kwargs, STARTS[landscape])
+    assert not np.allclose(const[-1], ref[-1], rtol=1e-6, atol=1e-9)
+
+
+def test_rprop_reads_lr_only_for_its_first_step_sizes_as_torch_does():
+    """A schedule or an lr edit after the first update changes nothing, in torch and here;
+    the base rate is the initial step size."""
+    land, start = get_landscape("beale"), STARTS["beale"]
+    opt = OPTIMIZERS["rprop"].make(schedule=Exponential(3e-3, gamma=0.9))
+    traj = gdviz.run(land, opt, starts=start, steps=STEPS)
+    cls, kwargs = torch_kwargs("rprop", {"lr": 3e-3})
+    ref = torch_trajectory(land, cls, kwargs, start,
+                           scheduler=("ExponentialLR", {"gamma": 0.9}))
+    assert_tight("rprop", traj, ref)
+    np.testing.assert_array_equal(ref, torch_trajectory(land, cls, kwargs, start))
+    other = torch_trajectory(land, cls, {**kwargs, "lr": 1e-2}, start)
+    assert not np.allclose(other[-1], ref[-1], rtol=1e-6, atol=1e-9)
+    race = Race(RaceSpec("beale", runs=(RunSpec("rprop", {"lr": 3e-3}),), start=start[0],
+                         steps=STEPS))
+    race.run_to(STEPS)
+    plain = race.trail(0).copy()
+    race.seek(50)
+    race.edit(0, lr=0.5)
+    race.run_to(STEPS)
+    np.testing.assert_array_equal(race.trail(0), plain)
+    assert_tight("rprop", run_race(race.spec)[0],
+                 torch_trajectory(land, cls, kwargs, [start[0]], lr_at={51: 0.5}))
+
+
+BRANCHED_MORE = [("himmelblau", "nadam", {"lr": 3e-3}, 1e-2),
+                 ("beale", "asgd", {"lr": 1e-3, "t0": 20}, 3e-3),
+                 ("rosenbrock", "radam", {}, 3e-3),
+                 ("himmelblau", "adadelta", {"lr": 0.3}, 0.1)]
+
+
+@pytest.mark.parametrize(("landscape", "name", "hyper", "new_lr"), BRANCHED_MORE, ids=str)
+def test_more_branched_races_match_torch_with_lr_changed_mid_run(landscape, name, hyper,
+                                                                 new_lr):
+    start = STARTS[landscape][0]
+    race = Race(RaceSpec(landscape, runs=(RunSpec(name, hyper),), start=start, steps=STEPS))
+    race.run_to(120)
+    race.seek(50)
+    race.edit(0, lr=new_lr)
+    race.run_to(STEPS)
+    replay = run_race(race.spec)[0]
+    np.testing.assert_array_equal(race.trail(0), replay.params[:, 0, :])
+    land = get_landscape(landscape)
+    cls, kwargs = torch_kwargs(name, hyper)
+    ref = torch_trajectory(land, cls, kwargs, [start], lr_at={51: new_lr})
+    assert_tight(name, replay, ref)
+    unchanged = torch_trajectory(land, cls, kwargs, [start])
+    assert not np.allclose(unchanged[-1], ref[-1], rtol=1e-6, atol=1e-9)
+
+
+@pytest.fixture
+def torch_default_float64():
+    before = torch.get_default_dtype()
+    torch.set_default_dtype(torch.float64)
+    yield
+    torch.set_default_dtype(before)
+
+
+@pytest.mark.parametrize(("name", "hyper"), [("nadam", {"lr": 3e-3}),
+                                             ("asgd", {"lr": 1e-3, "t0": 20})])
+def test_torch_scalar_state_dtype(name, hyper, torch_default_float64):
+    """NAdam's mu_product and ASGD's eta and mu are 0-d tensors of torch's default dtype:
+    float32 normally (what the registry follows), float64 after set_default_dtype. The
+    rules take that dtype as ``scalar=``; each matches torch in its own setting, and the
+    two settings differ well beyond the tolerance."""
+    from gdviz.core import optimizers_torch
+    from gdviz.core.optimizers import Optimizer
+    from gdviz.core.schedules import Constant
+
+    spec = OPTIMIZERS[name]
+    values = spec.resolve(**hyper)
+    sched = Constant(float(values["lr"]))
+    build = {"nadam": optimizers_torch.build_nadam, "asgd": optimizers_torch.build_asgd}[name]
+    opt64 = Optimizer(name, values, *build(values, sched, scalar=np.float64), sched)
+    land, start = get_landscape("himmelblau"), STARTS["himmelblau"]
+    ref64 = torch_trajectory(land, *torch_kwargs(name, hyper), start)  # default float64
+    assert_tight(name, gdviz.run(land, opt64, starts=start, steps=STEPS), ref64)
+    torch.set_default_dtype(torch.float32)
+    ref32 = torch_trajectory(land, *torch_kwargs(name, hyper), start)
+    assert_tight(name, gdviz.run(land, name, starts=start, steps=STEPS, **hyper), ref32)
+    assert relative_deviation(ref32, ref64) > 10 * TIGHT_RTOL

@@ -9,4 +9,17 @@ TORCH_EQUIVALENT = {
     "rmsprop": ("RMSprop", {}),
     "adam": ("Adam", {}),
     "adamw": ("AdamW", {}),
+    "adamax": ("Adamax", {}),
+    "nadam": ("NAdam", {}),  # decoupled_weight_decay=False, torch's default
+    "radam": ("RAdam", {}),  # decoupled_weight_decay=False, torch's default
+    "adadelta": ("Adadelta", {}),
+    "rprop": ("Rprop", {}),
+    "asgd": ("ASGD", {"foreach": False}),  # the single-tensor path (torch's CPU default)
+}
+
+# our hyperparameter names that torch takes as one tuple argument, in tuple order
+TORCH_TUPLES = {
+    "betas": ("beta1", "beta2"),
+    "etas": ("eta_minus", "eta_plus"),
+    "step_sizes": ("step_min", "step_max"),
 }
