@@ -69,3 +69,24 @@ def velocity(snap: Snapshot) -> Array | None:
         return None
     v: Array = -np.asarray(state.velocity, dtype=np.float64)
     return v if v.any() else None  # plain GD and RMSProp without momentum carry nothing
+
+
+def step_numbers(opt: Optimizer, snap: Snapshot, seed: int, start: int = 0
+                 ) -> list[tuple[str, Array]]:
+    """The numbers of the update that leaves ``snap`` for start ``start``, in the order
+    the rule uses them: θ, the gradient g it is fed (sgd's noise included), the
+    learning rate η of this step, the optimizer's state after the step (velocity, m, v,
+    m̂, v̂, …: each array field and bias-corrected property, per coordinate) and the new θ.
+    Each value has shape ``(dim,)`` (η: ``(1,)``)."""
+    g = update_gradient(opt, seed, snap)
+    with np.errstate(all="ignore"):
+        new, state = opt.update(g, snap.state, snap.params)
+    t = snap.state.step + 1
+    rows: list[tuple[str, Array]] = [("θ", snap.params[start]), ("g", g[start]),
+                                     ("η", np.array([opt.schedule(t)]))]
+    for name in (*state._fields, "m_hat", "v_hat"):
+        value = getattr(state, name, None)
+        if isinstance(value, np.ndarray) and value.shape == snap.params.shape:
+            rows.append((name, value[start]))
+    rows.append(("θ new", new[start]))
+    return rows

@@ -89,7 +89,7 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        for widget, tip in (
+        tips: tuple[tuple[QWidget, str], ...] = (
                 (self.format, "MP4 plays in browsers and slides; a GIF loops anywhere; PNG "
                               "writes one picture per frame"),
                 (self.views, "What each frame shows; the 3-D surface needs OpenGL"),
@@ -97,8 +97,9 @@ class ExportDialog(QDialog):
                 (self.fps, "Frames per second (a GIF at most 50)"),
                 (self.per_frame, "Show every n-th step: fewer frames, a faster race"),
                 (self.path, "Where to write; nothing is left there if the export fails "
-                            "or is cancelled")):
-            widget.setToolTip(tip)
+                            "or is cancelled"))
+        for tipped, tip in tips:
+            tipped.setToolTip(tip)
         self.format.currentIndexChanged.connect(self._format_changed)
         self.sizes.currentIndexChanged.connect(self._size_changed)
         for box in (self.first, self.last, self.per_frame):

@@ -33,6 +33,7 @@ from gdviz.scenario import Scenario
 from gdviz.ui.export_actions import ExportActions
 from gdviz.ui.files import ScenarioFiles
 from gdviz.ui.panels.about import AboutPanel
+from gdviz.ui.panels.equation import EquationPanel
 from gdviz.ui.panels.landscape import LandscapePanel
 from gdviz.ui.panels.optimizers import OptimizerPanel
 from gdviz.ui.panels.transport import TransportBar
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.about = AboutPanel(session)
         self.landscape_panel = LandscapePanel(session)
         self.optimizer_panel = OptimizerPanel(session)
+        self.equation = EquationPanel(session)
         self.loss = LossView(session)
         self.transport = TransportBar(session)
         self.docks = {
@@ -93,12 +95,16 @@ class MainWindow(QMainWindow):
                                     Qt.DockWidgetArea.LeftDockWidgetArea),
             "optimizers": self._dock("Optimizers", self.optimizer_panel,
                                      Qt.DockWidgetArea.LeftDockWidgetArea),
+            "equation": self._dock("Update rule, this step", self.equation,
+                                   Qt.DockWidgetArea.LeftDockWidgetArea),
             "loss": self._dock("Loss and gradient norm", self.loss,
                                Qt.DockWidgetArea.BottomDockWidgetArea),
         }
         # the explanation shares the landscape's place: a tab raised when a scenario opens
         self.tabifyDockWidget(self.docks["landscape"], self.docks["about"])
         self.docks["landscape"].raise_()
+        self.tabifyDockWidget(self.docks["optimizers"], self.docks["equation"])
+        self.docks["optimizers"].raise_()
         self.resizeDocks([self.docks["landscape"]], [340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["loss"]], [280], Qt.Orientation.Vertical)
         bar = QToolBar("Transport")

@@ -100,3 +100,8 @@ class RaceReadout:
     def summary(self) -> str:
         """Every run's state in one line."""
         return " · ".join(self.run_states())
+
+    def step_numbers(self, i: int) -> list[tuple[str, np.ndarray]]:
+        """Run ``i``'s update from the cursor's step, number by number (``probe``)."""
+        return probe.step_numbers(self.race.optimizer_now(i), self.snapshot(i),
+                                  self.spec.seed_of(i))

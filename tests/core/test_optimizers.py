@@ -278,7 +278,8 @@ EXPECTED_DEFAULTS = {
 
 
 def test_registry_names():
-    assert list(OPTIMIZERS) == list(EXPECTED_DEFAULTS)
+    assert list(OPTIMIZERS)[:len(EXPECTED_DEFAULTS)] == list(EXPECTED_DEFAULTS)
+    assert {"adamax", "nadam", "radam", "adadelta", "rprop", "asgd"} <= set(OPTIMIZERS)
 
 
 @pytest.mark.parametrize("name", list(EXPECTED_DEFAULTS))
@@ -435,8 +436,8 @@ def test_eps_must_be_positive(name):
 
 
 def test_unknown_optimizer_lists_valid_names():
-    for call in (lambda: get_optimizer("adamax"), lambda: make_optimizer("adamax", lr=1)):
-        with pytest.raises(ValueError, match="adamax") as info:
+    for call in (lambda: get_optimizer("adamaxx"), lambda: make_optimizer("adamaxx", lr=1)):
+        with pytest.raises(ValueError, match="adamaxx") as info:
             call()
         for name in EXPECTED_DEFAULTS:
             assert name in str(info.value)

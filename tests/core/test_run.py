@@ -346,8 +346,8 @@ def test_bad_steps(steps):
 def test_unknown_names():
     with pytest.raises(ValueError, match="nowhere"):
         gdviz.run("nowhere", "gd")
-    with pytest.raises(ValueError, match="adamax"):
-        gdviz.run("himmelblau", "adamax")
+    with pytest.raises(ValueError, match="adamaxx"):
+        gdviz.run("himmelblau", "adamaxx")
     with pytest.raises(ValueError, match="beta1"):
         gdviz.run("himmelblau", "gd", beta1=0.9)
 
