@@ -50,8 +50,9 @@ def main() -> None:
             marks[step] = rss_mb()
     assert session.head_step == 100_000, session.head_step
     ours, base = marks[100_000], marks[20_000]
+    rows = len(session.race.timeline)
     print(json.dumps({"bench": "ui_memory", "ours": ours, "baseline": base, "unit": "MB RSS",
-                      "ratio": ours / base, "goal": 1.1, "timeline_rows": len(session.race.timeline)}))
+                      "ratio": ours / base, "goal": 1.1, "timeline_rows": rows}))
     app.quit()
 
 
