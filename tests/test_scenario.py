@@ -170,8 +170,8 @@ def test_one_dimensional_landscapes_take_one_coordinate_and_an_x_range() -> None
     ("version = 1\noptimizer = [1]\n[landscape]\nname = 'booth'\n",
      "x.toml: optimizer[0]: expected a table, got 1"),
     (HEAD + "[[optimizer]]\nlr = 0.1\n", "x.toml: optimizer[0].name: missing (required)"),
-    (HEAD + "[[optimizer]]\nname = 'adma'\n",
-     "x.toml: optimizer[0].name: unknown optimizer 'adma'; did you mean 'adam'?"),
+    (HEAD + "[[optimizer]]\nname = 'nesterv'\n",
+     "x.toml: optimizer[0].name: unknown optimizer 'nesterv'; did you mean 'nesterov'?"),
     (HEAD + "[[optimizer]]\nname = 'gd'\n[[optimizer]]\nname = 'gd'\n[[optimizer]]\n"
             "name = 'adam'\nlr = -0.1\n",
      "x.toml: optimizer[2].lr: must be in (0, 10], got -0.1"),
