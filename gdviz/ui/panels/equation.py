@@ -41,6 +41,7 @@ class EquationPanel(QWidget):
         self.title.setFont(style.font(style.FONT_PT, bold=True))
         self.rule = QLabel()
         self.rule.setFont(mono)
+        self.rule.setWordWrap(True)
         self.numbers = QLabel()
         self.numbers.setFont(mono)
         self.numbers.setTextFormat(Qt.TextFormat.RichText)

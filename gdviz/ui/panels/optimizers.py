@@ -35,6 +35,20 @@ from gdviz.ui.panels.schedule import ScheduleRow
 from gdviz.ui.session import Session
 
 PAIRS_PER_ROW = 2  # hyperparameter editors side by side in a card
+SHORT_NAME = 8  # a longer hyperparameter name gets a row of its own
+
+
+def _places(hypers: tuple[Hyper, ...]) -> list[tuple[int, int, bool]]:
+    """(row, column pair, wide) of each editor: short names two to a row, a long name
+    (weight_decay, momentum_decay…) on a row of its own so the card stays narrow."""
+    places, row, col = [], 0, 0
+    for hyper in hypers:
+        wide = len(hyper.name) > SHORT_NAME
+        if col and wide:
+            row, col = row + 1, 0
+        places.append((row, col, wide))
+        row, col = (row + 1, 0) if wide or col + 1 == PAIRS_PER_ROW else (row, col + 1)
+    return places
 
 
 def _tip(hyper: Hyper) -> str:
@@ -75,24 +89,23 @@ class RunCard(QFrame):
         self.checks: dict[str, QCheckBox] = {}
         form = QGridLayout()
         form.setHorizontalSpacing(6)
-        for k, hyper in enumerate(spec.hyper):
-            row, col = divmod(k, PAIRS_PER_ROW)
+        for (row, col, wide), hyper in zip(_places(spec.hyper), spec.hyper, strict=True):
             tip = _tip(hyper)
             if hyper.kind == "bool":
                 check = QCheckBox(hyper.name)
                 check.setToolTip(tip)
                 check.toggled.connect(lambda on, h=hyper, c=check: self._toggled(h, c, on))
-                form.addWidget(check, row, 2 * col, 1, 2)
+                form.addWidget(check, row, 2 * col, 1, 4 if wide else 2)
                 self.checks[hyper.name] = check
             else:
                 edit = ValueEdit(tip)
-                edit.setMinimumWidth(52)
+                edit.setMinimumWidth(44)
                 edit.sigCommitted.connect(lambda text, h=hyper, e=edit: e.attempt(
                     lambda: session.set_hyper(index, h.name, text)))
                 name = QLabel(hyper.name)
                 name.setToolTip(tip)
                 form.addWidget(name, row, 2 * col)
-                form.addWidget(edit, row, 2 * col + 1)
+                form.addWidget(edit, row, 2 * col + 1, 1, 3 if wide else 1)
                 self.edits[hyper.name] = edit
         for col in range(PAIRS_PER_ROW):
             form.setColumnStretch(2 * col + 1, 1)
@@ -102,6 +115,7 @@ class RunCard(QFrame):
         mono.setPointSize(style.FONT_PT - 1)
         equations.setFont(mono)
         equations.setStyleSheet("color: #333333;")
+        equations.setWordWrap(True)  # a long rule wraps instead of widening the card
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 6, 6)
         box.addLayout(header)
