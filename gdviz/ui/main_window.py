@@ -247,8 +247,9 @@ class MainWindow(QMainWindow):
             action.blockSignals(False)
 
     def _hover(self, x: float, y: float) -> None:
-        f = self.session.value_at((x, y))
-        self.cursor_label.setText(f"x = {x:.4g}   y = {y:.4g}   f = {f:.6g}")
+        f, g = self.session.value_and_grad_at((x, y))
+        grad = ", ".join(f"{v:.4g}" for v in g)
+        self.cursor_label.setText(f"x = {x:.4g}   y = {y:.4g}   f = {f:.6g}   ∇f = ({grad})")
 
     def _update_status(self, *_: object) -> None:
         s = self.session

@@ -69,15 +69,20 @@ class RaceReadout:
 
     def value_at(self, point: tuple[float, ...]) -> float:
         """The landscape's value at one point (NaN where it is not finite)."""
+        return self.value_and_grad_at(point)[0]
+
+    def value_and_grad_at(self, point: tuple[float, ...]) -> tuple[float, np.ndarray]:
+        """f and ∇f (dim,) at one point (NaN where they are not finite)."""
         with np.errstate(all="ignore"):
-            f = float(self.landscape.value(np.asarray(point[: self.landscape.dim])))
-        return f if np.isfinite(f) else float("nan")
+            f, g = self.landscape.value_and_grad(np.asarray(point[: self.landscape.dim]))
+        g = np.where(np.isfinite(g), g, np.nan)
+        return (float(f) if np.isfinite(f) else float("nan")), g
 
     def next_point(self, i: int) -> np.ndarray:
         """Where run ``i``'s next update takes it from the cursor, (dim,): with the
         hyperparameters in force at that step and, for sgd, the noise it will draw."""
         return probe.next_params(self.race.optimizer_now(i), self.snapshot(i),
-                                 self.spec.seed_of(i))[0]
+                                 self.spec.seed_of(i), self.landscape)[0]
 
     def velocity(self, i: int) -> np.ndarray | None:
         """Run ``i``'s momentum direction at the cursor, (dim,), or None."""
@@ -104,4 +109,4 @@ class RaceReadout:
     def step_numbers(self, i: int) -> list[tuple[str, np.ndarray]]:
         """Run ``i``'s update from the cursor's step, number by number (``probe``)."""
         return probe.step_numbers(self.race.optimizer_now(i), self.snapshot(i),
-                                  self.spec.seed_of(i))
+                                  self.spec.seed_of(i), objective=self.landscape)

@@ -357,3 +357,19 @@ def test_curve_marks_converged_and_diverged_runs(qtbot):
     assert marker.isVisible() and marker.toPlainText() == f"✗ {gone.stopped_at[0]}"
     assert in_view(far, (marker.pos().x(), marker.pos().y()))  # at the edge, not off it
     assert far.markers[1].toPlainText() == "✓"
+
+
+def test_hovering_a_loss_curve_reads_off_run_step_and_value(qtbot, session):
+    view = shown(qtbot, LossView(session))
+    session.step_forward(60)
+    qtbot.wait(20)
+    steps, loss, _ = session.history(2)
+    vb = view.loss_plot.vb
+    at = vb.mapViewToScene(QPointF(30, float(np.log10(loss[30]))))
+    named = view._named(view.loss_curves)
+    name, _colour, step, value = view.readouts[0].text_at(at, named)
+    assert (name, step, value) == (session.runs[2].label, 30, loss[30])
+    view.readouts[0].show_at(at, named)
+    assert view.readouts[0].label.isVisible() and "step 30" in view.readouts[0].label.toPlainText()
+    far = vb.mapViewToScene(QPointF(30, 1e6))
+    assert view.readouts[0].text_at(far, named) is None

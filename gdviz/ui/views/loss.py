@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QPointF, Qt
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.core.run import DIVERGED
@@ -17,6 +17,7 @@ from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, style_plot
 from gdviz.ui.views.plotview import marker_item, pixel_size
 from gdviz.ui.views.ranges import step_range, value_range
+from gdviz.ui.views.readout import CurveReadout
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
 MIN_STEPS_SHOWN = 10  # a young race's step axis spans 0…this (then it follows the data)
@@ -96,9 +97,20 @@ class LossView(QWidget):
             plot.vb.sigRangeChanged.connect(self._place_stops)
             plot.vb.sigRangeChangedManually.connect(self._user_moved)
         self.widget.scene().sigMouseClicked.connect(self._on_click)
+        self.readouts = [CurveReadout(self.loss_plot, "f"),
+                         CurveReadout(self.grad_plot, "‖∇f‖")]
+        self.widget.scene().sigMouseMoved.connect(self._hover)
         self.widget.setToolTip("Drag or scroll to look closer; double-click to follow the race")
         self._rebuild_runs()
         self._on_display()
+
+    def _hover(self, scene_pos: QPointF) -> None:
+        for readout, curves in zip(self.readouts, (self.loss_curves, self.grad_curves),
+                                   strict=True):
+            readout.show_at(scene_pos, self._named(curves))
+
+    def _named(self, curves: list[pg.PlotDataItem]) -> list[tuple[pg.PlotDataItem, str]]:
+        return [(c, r.label) for c, r in zip(curves, self.session.runs, strict=False)]
 
     def _on_reset(self) -> None:
         """A restart forgets the edits (the runs keep their settings) and follows again."""
@@ -139,6 +151,8 @@ class LossView(QWidget):
                 curves.append(curve)
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
             plot.addItem(line, ignoreBounds=True)
+        for readout in self.readouts:  # clear() took their labels too
+            readout.plot.addItem(readout.label, ignoreBounds=True)
         self.legend.clear()
         for r, curve in zip(runs, self.loss_curves, strict=True):
             self.legend.addItem(curve, r.label)
