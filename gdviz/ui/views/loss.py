@@ -206,8 +206,7 @@ class LossView(QWidget):
         for plot in (self.loss_plot, self.grad_plot):
             plot.disableAutoRange()  # clear() and setLogMode() turn pyqtgraph's back on
         s = self.session
-        self.loss_plot.setXRange(*step_range(max(s.steps, s.head_step), MIN_STEPS_SHOWN),
-                                 padding=0)
+        _set_range(self.loss_plot, 0, step_range(max(s.steps, s.head_step), MIN_STEPS_SHOWN))
         log = s.display["log_loss"]
         for k, plot in ((1, self.loss_plot), (2, self.grad_plot)):
             values = [h[k] for h, shown in zip(plotted, in_range, strict=True) if shown]
@@ -218,7 +217,7 @@ class LossView(QWidget):
             lo, hi = float(data.min()), float(data.max())
             if log:
                 lo, hi = float(np.log10(lo)), float(np.log10(hi))
-            plot.setYRange(*value_range(lo, hi, log), padding=0)
+            _set_range(plot, 1, value_range(lo, hi, log))
 
     def _set_data(self) -> None:
         """Each run's curves up to the cursor (a diverged run's up to its stop), the shift
@@ -299,3 +298,10 @@ class LossView(QWidget):
                 mark.setPos(float(np.clip(stop[0], x0 + pad[0], x1 - pad[0])),
                             float(np.clip(stop[1 + k], y0 + pad[1], y1 - pad[1])))
                 mark.setVisible(True)
+
+
+def _set_range(plot: pg.PlotItem, axis: int, wanted: tuple[float, float]) -> None:
+    """Set one axis's range only when it changes: a range set again re-lays the axis out
+    (ticks, labels), which costs more than drawing the curves."""
+    if tuple(plot.vb.viewRange()[axis]) != tuple(wanted):
+        (plot.setXRange if axis == 0 else plot.setYRange)(*wanted, padding=0)
