@@ -26,6 +26,7 @@ from gdviz.cli.args import (
 )
 from gdviz.cli.display import NoDisplayError, missing_display
 from gdviz.cli.export import add_export
+from gdviz.cli.map import add_map
 from gdviz.cli.output import CSV_COLUMNS, csv_text, json_text, write_atomically
 from gdviz.core.landscapes import LANDSCAPES, Landscape
 from gdviz.core.optimizers import OPTIMIZERS
@@ -188,7 +189,7 @@ def _add_gui(subparsers: Subparsers) -> None:
 
 
 COMMANDS: tuple[Callable[[Subparsers], None], ...] = (_add_list, _add_run, _add_gui,
-                                                      add_export)
+                                                      add_export, add_map)
 
 
 def build_parser() -> argparse.ArgumentParser:

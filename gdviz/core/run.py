@@ -24,8 +24,10 @@ from gdviz.core.landscapes import Landscape, get_landscape
 from gdviz.core.optimizers import Optimizer, make_optimizer
 
 Array = npt.NDArray[np.float64]
+Index = int | npt.NDArray[np.integer[Any]]  # a global start index, or one per start
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 DIVERGENCE_SCALE = 1e6
+NOISE_BLOCK = 1024  # sgd noise is drawn for this many consecutive start indices at once
 
 
 @dataclass(frozen=True)
@@ -53,20 +55,47 @@ def squared_norm(v: Array, out: Array | None = None) -> Array:
     return out
 
 
-def gradient_noise(seed: int, step: int, shape: tuple[int, ...]) -> Array:
-    """Standard normal noise for the update that leaves ``step``: a pure function of
-    (seed, step), so a run resumed from any snapshot draws the same noise again."""
-    noise: Array = np.random.default_rng((seed, step)).standard_normal(shape)
+def gradient_noise(seed: int, step: int, shape: tuple[int, ...],
+                   first: Index = 0) -> Array:
+    """Standard normal noise ``shape = (n, ...)`` for the update that leaves ``step``.
+
+    Row ``r`` belongs to the start with global index ``first + r`` (or ``first[r]`` when
+    ``first`` is an array of ``n`` indices) and is a pure function of (seed, step, that
+    index): starts are numbered in blocks of ``NOISE_BLOCK``, block ``b`` draws its
+    ``(NOISE_BLOCK, ...)`` normals from ``default_rng((seed, step, b))`` and a start takes
+    its row of its block. So the same start gets the same noise however a batch of starts
+    is cut into pieces, and a run resumed from any snapshot draws the same noise again.
+    """
+    n, rest = shape[0], shape[1:]
+    index = np.asarray(first, dtype=np.int64)
+    if n == 0:
+        return np.empty(shape)
+    if index.ndim == 0:  # contiguous: the blocks from first to first + n − 1, one slice
+        lo = int(index)
+        blocks = np.arange(lo // NOISE_BLOCK, (lo + n - 1) // NOISE_BLOCK + 1)
+    else:
+        blocks = np.unique(index // NOISE_BLOCK)
+    drawn = np.empty((len(blocks) * NOISE_BLOCK, *rest))
+    for i, b in enumerate(blocks.tolist()):
+        np.random.default_rng((seed, step, b)).standard_normal(
+            out=drawn[i * NOISE_BLOCK:(i + 1) * NOISE_BLOCK])
+    if index.ndim == 0:
+        offset = int(index) - int(blocks[0]) * NOISE_BLOCK
+        return drawn[offset:offset + n]
+    rows = np.searchsorted(blocks, index // NOISE_BLOCK) * NOISE_BLOCK + index % NOISE_BLOCK
+    noise: Array = drawn[rows]
     return noise
 
 
-def update_gradient(optimizer: Optimizer, seed: int, snapshot: Snapshot) -> Array:
+def update_gradient(optimizer: Optimizer, seed: int, snapshot: Snapshot,
+                    first: Index = 0) -> Array:
     """The gradient the update that leaves ``snapshot`` is fed: the exact one, plus
-    ``sgd``'s Gaussian noise of std ``noise`` drawn for (seed, step)."""
+    ``sgd``'s Gaussian noise of std ``noise`` drawn for (seed, step) and each start's
+    global index (``first`` as in ``gradient_noise``)."""
     noise = float(optimizer.hyper.get("noise", 0.0))
     g = snapshot.grad
     if noise:
-        g = g + noise * gradient_noise(seed, snapshot.step, g.shape)
+        g = g + noise * gradient_noise(seed, snapshot.step, g.shape, first)
     return g
 
 
@@ -84,8 +113,22 @@ def _as_starts(landscape: Landscape, starts: npt.ArrayLike | None) -> Array:
     return p
 
 
+def _check_first(first: Index, n: int) -> Index:
+    """``first`` as an int ≥ 0 or an int64 array of ``n`` indices ≥ 0; ValueError if not."""
+    index = np.asarray(first)
+    if index.dtype.kind not in "iu" or index.ndim not in (0, 1) or (
+            index.ndim == 1 and index.shape != (n,)) or (index.size and index.min() < 0):
+        raise ValueError(f"first must be a whole number ≥ 0 or {n} of them, got {first!r}")
+    return int(index) if index.ndim == 0 else index.astype(np.int64)
+
+
 class Stepper:
-    """Advances ``n`` starts of ``optimizer`` on ``landscape`` one step at a time."""
+    """Advances ``n`` starts of ``optimizer`` on ``landscape`` one step at a time.
+
+    ``first`` numbers the starts for ``sgd``'s noise: they are starts ``first, first + 1,
+    …`` of a larger batch (or ``first`` gives the ``n`` indices), so a batch cut into
+    pieces draws, start for start, the noise the whole batch draws.
+    """
 
     def __init__(
         self,
@@ -94,12 +137,14 @@ class Stepper:
         starts: npt.ArrayLike | None = None,
         seed: int = 0,
         tol: float = 0.0,
+        first: Index = 0,
     ) -> None:
         self.landscape = landscape
         self.optimizer = optimizer
         self.tol = float(tol)
         self.seed = int(seed)
         params = _as_starts(landscape, starts)
+        self.first = _check_first(first, len(params))
         box = np.array(landscape.domain, dtype=np.float64)  # (dim, 2)
         self._centre = box.mean(axis=1)
         self._radius = (box[:, 1] - box[:, 0]) / 2 * DIVERGENCE_SCALE
@@ -170,7 +215,7 @@ class Stepper:
         if not self.running:  # nothing moves: only the step count goes on
             self.snapshot = replace(s, step=s.step + 1)
             return self.snapshot
-        g = update_gradient(self.optimizer, self.seed, s)
+        g = update_gradient(self.optimizer, self.seed, s, self.first)
         with np.errstate(all="ignore"):
             params, state = self.optimizer.update(g, s.state, s.params)
             loss, grad = self.landscape.value_and_grad(params)
