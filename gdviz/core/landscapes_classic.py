@@ -2,6 +2,7 @@
 
 Every ``_f(p, params)`` takes points ``p`` of shape ``(n, 2)`` and returns the values
 ``(n,)`` and the analytic gradients ``(n, 2)``, sharing subexpressions between the two.
+``_f_hess(p, params)``, where given, returns the analytic Hessians ``(n, 2, 2)``.
 """
 
 from __future__ import annotations
@@ -10,7 +11,14 @@ import math
 
 import numpy as np
 
-from gdviz.core.landscapes import Array, Landscape, Params, refine_minima, register
+from gdviz.core.landscapes import (
+    Array,
+    Landscape,
+    Params,
+    hessian_2d,
+    refine_minima,
+    register,
+)
 
 TAU = 2.0 * np.pi
 
@@ -35,12 +43,27 @@ def _rosenbrock(p: Array, params: Params) -> tuple[Array, Array]:
     return d, g
 
 
+def _rosenbrock_hess(p: Array, params: Params) -> Array:
+    # ∂²f/∂x² = 2 − 400(y − x²) + 800x², ∂²f/∂x∂y = −400x, ∂²f/∂y² = 200.
+    x, y = p[..., 0], p[..., 1]
+    return hessian_2d(2.0 - 400.0 * (y - x * x) + 800.0 * x * x, -400.0 * x, 200.0)
+
+
 def _himmelblau(p: Array, params: Params) -> tuple[Array, Array]:
     x, y = p[..., 0], p[..., 1]
     a = x * x + y - 11.0
     b = x + y * y - 7.0
     grad = np.stack((4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b), axis=-1)
     return a * a + b * b, grad
+
+
+def _himmelblau_hess(p: Array, params: Params) -> Array:
+    # with a = x² + y − 11, b = x + y² − 7: f_xx = 4a + 8x² + 2, f_xy = 4(x + y),
+    # f_yy = 2 + 4b + 8y².
+    x, y = p[..., 0], p[..., 1]
+    a = x * x + y - 11.0
+    b = x + y * y - 7.0
+    return hessian_2d(4.0 * a + 8.0 * x * x + 2.0, 4.0 * (x + y), 2.0 + 4.0 * b + 8.0 * y * y)
 
 
 def _beale(p: Array, params: Params) -> tuple[Array, Array]:
@@ -56,6 +79,23 @@ def _beale(p: Array, params: Params) -> tuple[Array, Array]:
     return t1 * t1 + t2 * t2 + t3 * t3, np.stack((gx, gy), axis=-1)
 
 
+def _beale_hess(p: Array, params: Params) -> Array:
+    # f = Σ tᵢ², aᵢ = ∂tᵢ/∂x = yⁱ − 1, bᵢ = ∂tᵢ/∂y = i·x·yⁱ⁻¹:
+    # f_xx = 2Σ aᵢ², f_xy = 2Σ (aᵢbᵢ + tᵢ·i·yⁱ⁻¹), f_yy = 2Σ (bᵢ² + tᵢ·i(i−1)·x·yⁱ⁻²).
+    x, y = p[..., 0], p[..., 1]
+    hxx = np.zeros_like(x)
+    hxy = np.zeros_like(x)
+    hyy = np.zeros_like(x)
+    for i, c in ((1, 1.5), (2, 2.25), (3, 2.625)):
+        a = y**i - 1.0
+        t = c + x * a
+        b = i * x * y ** (i - 1)
+        hxx += a * a
+        hxy += a * b + t * i * y ** (i - 1)
+        hyy += b * b + (t * i * (i - 1) * x * y ** (i - 2) if i > 1 else 0.0)
+    return hessian_2d(2.0 * hxx, 2.0 * hxy, 2.0 * hyy)
+
+
 def _booth(p: Array, params: Params) -> tuple[Array, Array]:
     x, y = p[..., 0], p[..., 1]
     a = x + 2.0 * y - 7.0
@@ -63,11 +103,22 @@ def _booth(p: Array, params: Params) -> tuple[Array, Array]:
     return a * a + b * b, np.stack((2.0 * a + 4.0 * b, 4.0 * a + 2.0 * b), axis=-1)
 
 
+def _booth_hess(p: Array, params: Params) -> Array:
+    # constant: 2·[[1 + 4, 2 + 2], [2 + 2, 4 + 1]]
+    return hessian_2d(np.full(p.shape[:-1], 10.0), 8.0, 10.0)
+
+
 def _rastrigin(p: Array, params: Params) -> tuple[Array, Array]:
     # f = 10·dim + Σ (t² − 10 cos 2πt);  ∂f/∂t = 2t + 20π sin 2πt.
     w = TAU * p
     value = 10.0 * p.shape[-1] + np.sum(p * p - 10.0 * np.cos(w), axis=-1)
     return value, 2.0 * p + 10.0 * TAU * np.sin(w)
+
+
+def _rastrigin_hess(p: Array, params: Params) -> Array:
+    # diagonal: ∂²f/∂t² = 2 + 40π² cos 2πt
+    diag = 2.0 + 10.0 * TAU * TAU * np.cos(TAU * p)
+    return hessian_2d(diag[..., 0], 0.0, diag[..., 1])
 
 
 def _ackley(p: Array, params: Params) -> tuple[Array, Array]:
@@ -110,6 +161,13 @@ def _six_hump_camel(p: Array, params: Params) -> tuple[Array, Array]:
     return value, np.stack((gx, gy), axis=-1)
 
 
+def _six_hump_camel_hess(p: Array, params: Params) -> Array:
+    # f_xx = 8 − 25.2x² + 10x⁴, f_xy = 1, f_yy = 48y² − 8
+    x, y = p[..., 0], p[..., 1]
+    xx = x * x
+    return hessian_2d(8.0 - 25.2 * xx + 10.0 * xx * xx, 1.0, 48.0 * y * y - 8.0)
+
+
 def _quadratic(p: Array, params: Params) -> tuple[Array, Array]:
     # f = ½ pᵀHp with H = Rᵀ diag(a, b) R, R the rotation (x, y) -> (u, v); ∇f = Hp.
     a, b = params["a"], params["b"]
@@ -129,6 +187,15 @@ def _quadratic(p: Array, params: Params) -> tuple[Array, Array]:
     return value, g
 
 
+def _quadratic_hess(p: Array, params: Params) -> Array:
+    # constant: H = Rᵀ diag(a, b) R, as in _quadratic
+    a, b = params["a"], params["b"]
+    theta = math.radians(params["angle"])
+    c, s = math.cos(theta), math.sin(theta)
+    return hessian_2d(np.full(p.shape[:-1], a * c * c + b * s * s), (a - b) * c * s,
+                      a * s * s + b * c * c)
+
+
 def _quadratic_minima(params: Params) -> Array:
     """The origin when the bowl curves up in both directions, else none."""
     bowl = params["a"] > 0.0 and params["b"] > 0.0
@@ -140,11 +207,21 @@ def _saddle(p: Array, params: Params) -> tuple[Array, Array]:
     return x * x - y * y, p * np.array([2.0, -2.0])
 
 
+def _saddle_hess(p: Array, params: Params) -> Array:
+    return hessian_2d(np.full(p.shape[:-1], 2.0), 0.0, -2.0)
+
+
 def _monkey_saddle(p: Array, params: Params) -> tuple[Array, Array]:
     x, y = p[..., 0], p[..., 1]
     xx, yy = x * x, y * y
     grad = np.stack((3.0 * (xx - yy), -6.0 * x * y), axis=-1)
     return x * (xx - 3.0 * yy), grad
+
+
+def _monkey_saddle_hess(p: Array, params: Params) -> Array:
+    # f_xx = 6x, f_xy = −6y, f_yy = −6x: zero at the origin, where Newton's step is undefined
+    x, y = p[..., 0], p[..., 1]
+    return hessian_2d(6.0 * x, -6.0 * y, -6.0 * x)
 
 
 register(
@@ -162,6 +239,7 @@ register(
         log_contours=True,
         params={},
         fn=_rosenbrock,
+        hess_fn=_rosenbrock_hess,
     ),
     Landscape(
         name="himmelblau",
@@ -180,6 +258,7 @@ register(
         log_contours=True,
         params={},
         fn=_himmelblau,
+        hess_fn=_himmelblau_hess,
     ),
     Landscape(
         name="beale",
@@ -195,6 +274,7 @@ register(
         log_contours=True,
         params={},
         fn=_beale,
+        hess_fn=_beale_hess,
     ),
     Landscape(
         name="booth",
@@ -210,6 +290,7 @@ register(
         log_contours=False,
         params={},
         fn=_booth,
+        hess_fn=_booth_hess,
     ),
     Landscape(
         name="rastrigin",
@@ -225,6 +306,7 @@ register(
         log_contours=False,
         params={},
         fn=_rastrigin,
+        hess_fn=_rastrigin_hess,
     ),
     Landscape(
         name="ackley",
@@ -271,6 +353,7 @@ register(
         log_contours=True,
         params={},
         fn=_six_hump_camel,
+        hess_fn=_six_hump_camel_hess,
     ),
     Landscape(
         name="quadratic",
@@ -286,6 +369,7 @@ register(
         log_contours=False,
         params={"a": 1.0, "b": 10.0, "angle": 0.0},
         fn=_quadratic,
+        hess_fn=_quadratic_hess,
         minima_fn=_quadratic_minima,
     ),
     Landscape(
@@ -302,6 +386,7 @@ register(
         log_contours=False,
         params={},
         fn=_saddle,
+        hess_fn=_saddle_hess,
     ),
     Landscape(
         name="monkey_saddle",
@@ -317,5 +402,6 @@ register(
         log_contours=False,
         params={},
         fn=_monkey_saddle,
+        hess_fn=_monkey_saddle_hess,
     ),
 )

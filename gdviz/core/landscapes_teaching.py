@@ -1,15 +1,23 @@
 """gdviz's own teaching landscapes (2-D) and 1-D curves, registered into ``LANDSCAPES``.
 
 Every ``_f(p, params)`` takes points ``p`` of shape ``(n, dim)`` and returns the values
-``(n,)`` and the analytic gradients ``(n, dim)``. Minima are polished from rough guesses
-by Newton's method at import time and listed global first.
+``(n,)`` and the analytic gradients ``(n, dim)``; ``_f_hess(p, params)`` the analytic
+Hessians ``(n, dim, dim)``. Minima are polished from rough guesses by Newton's method at
+import time and listed global first.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from gdviz.core.landscapes import Array, Landscape, Params, refine_minima, register
+from gdviz.core.landscapes import (
+    Array,
+    Landscape,
+    Params,
+    hessian_2d,
+    refine_minima,
+    register,
+)
 
 # foggy mountains: a broad bowl BOWL·(x²+y²) minus Gaussian wells
 # depth·exp(−|p − centre|²/(2·width²)) of different depths and widths.
@@ -29,6 +37,20 @@ def _foggy_mountains(p: Array, params: Params) -> tuple[Array, Array]:
     return value, grad
 
 
+def _foggy_mountains_hess(p: Array, params: Params) -> Array:
+    # each well adds (2·wells/spread)·(I − (2/spread)·d dᵀ) to the bowl's 2·BOWL·I
+    diff = p[..., None, :] - WELL_CENTRES  # (n, wells, 2)
+    spread = 2.0 * WELL_WIDTHS**2
+    wells = WELL_DEPTHS * np.exp(-np.sum(diff * diff, axis=-1) / spread)  # (n, wells)
+    weight = wells * (2.0 / spread)
+    total = np.sum(weight, axis=-1) + 2.0 * BOWL
+    weight *= 2.0 / spread
+    dx, dy = diff[..., 0], diff[..., 1]
+    return hessian_2d(total - np.sum(weight * dx * dx, axis=-1),
+                      -np.sum(weight * dx * dy, axis=-1),
+                      total - np.sum(weight * dy * dy, axis=-1))
+
+
 def _foggy_formula() -> str:
     def square(var: str, centre: float) -> str:
         return f"({var}{'−' if centre > 0 else '+'}{abs(centre):g})²"
@@ -46,9 +68,21 @@ def _plateau(p: Array, params: Params) -> tuple[Array, Array]:
     return 1.0 - well, well[..., None] * p
 
 
+def _plateau_hess(p: Array, params: Params) -> Array:
+    # ∇²f = exp(−(x²+y²)/2)·(I − p pᵀ)
+    well = np.exp(-0.5 * np.sum(p * p, axis=-1))
+    x, y = p[..., 0], p[..., 1]
+    hess: Array = well[..., None, None] * hessian_2d(1.0 - x * x, -x * y, 1.0 - y * y)
+    return hess
+
+
 def _parabola(p: Array, params: Params) -> tuple[Array, Array]:
     x = p[..., 0]
     return x * x, 2.0 * p
+
+
+def _parabola_hess(p: Array, params: Params) -> Array:
+    return np.full((*p.shape, 1), 2.0)
 
 
 def _double_well(p: Array, params: Params) -> tuple[Array, Array]:
@@ -58,10 +92,20 @@ def _double_well(p: Array, params: Params) -> tuple[Array, Array]:
     return xx * (xx - 2.0) + 0.3 * x, (4.0 * x * (xx - 1.0) + 0.3)[..., None]
 
 
+def _double_well_hess(p: Array, params: Params) -> Array:
+    # f″ = 12x² − 4: negative on the hump |x| < 1/√3
+    return (12.0 * p * p - 4.0)[..., None]
+
+
 def _wiggly(p: Array, params: Params) -> tuple[Array, Array]:
     # f = x²/10 + sin 3x;  f′ = x/5 + 3 cos 3x.
     x = p[..., 0]
     return 0.1 * x * x + np.sin(3.0 * x), (0.2 * x + 3.0 * np.cos(3.0 * x))[..., None]
+
+
+def _wiggly_hess(p: Array, params: Params) -> Array:
+    # f″ = 1/5 − 9 sin 3x
+    return (0.2 - 9.0 * np.sin(3.0 * p))[..., None]
 
 
 register(
@@ -84,6 +128,7 @@ register(
         log_contours=False,
         params={},
         fn=_foggy_mountains,
+        hess_fn=_foggy_mountains_hess,
     ),
     Landscape(
         name="plateau",
@@ -99,6 +144,7 @@ register(
         log_contours=False,
         params={},
         fn=_plateau,
+        hess_fn=_plateau_hess,
     ),
     Landscape(
         name="parabola",
@@ -114,6 +160,7 @@ register(
         log_contours=False,
         params={},
         fn=_parabola,
+        hess_fn=_parabola_hess,
     ),
     Landscape(
         name="double_well",
@@ -129,6 +176,7 @@ register(
         log_contours=False,
         params={},
         fn=_double_well,
+        hess_fn=_double_well_hess,
     ),
     Landscape(
         name="wiggly",
@@ -146,5 +194,6 @@ register(
         log_contours=False,
         params={},
         fn=_wiggly,
+        hess_fn=_wiggly_hess,
     ),
 )

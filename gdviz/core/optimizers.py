@@ -4,6 +4,9 @@ Every rule follows ``torch.optim`` in float64, including its defaults, so a
 trajectory drawn by gdviz is the one a student gets from PyTorch. Params may have
 any shape: a batch of points ``(n, dim)`` or a network's flat weight vector ``(p,)``.
 ``update`` never mutates its inputs; it works in place only on arrays it created.
+Optimizers that need the loss itself (L-BFGS's line search, Newton's Hessian) say so with
+``needs_objective`` and take it as a fourth argument of ``update``; ``Optimizer.apply``
+calls either kind.
 
 ``t`` counts updates from 1. ``g`` is the gradient, ``θ`` the parameters.
 """
@@ -13,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -44,6 +47,17 @@ from gdviz.core.hyper import (
     WEIGHT_DECAY,
     Hyper,
     Value,
+)
+from gdviz.core.optimizers_second import (
+    DAMPING,
+    HISTORY_SIZE,
+    STRONG_WOLFE,
+    TOLERANCE_CHANGE,
+    TOLERANCE_GRAD,
+    Objective,
+    ObjectiveUpdateFn,
+    build_lbfgs,
+    build_newton,
 )
 from gdviz.core.optimizers_torch import (
     build_adadelta,
@@ -101,13 +115,28 @@ UpdateFn = Callable[[Array, Any, Array], tuple[Array, Any]]
 
 
 class Optimizer(NamedTuple):
-    """A configured optimizer: its registry name, resolved hyperparameters and the pair."""
+    """A configured optimizer: its registry name, resolved hyperparameters and the pair.
+
+    ``update(grad, state, params)``, or ``update(grad, state, params, objective)`` when
+    ``needs_objective``: ``apply`` calls it either way."""
 
     name: str
     hyper: Mapping[str, Value]
     init: InitFn
-    update: UpdateFn
+    update: UpdateFn | ObjectiveUpdateFn
     schedule: Schedule
+    needs_objective: bool = False
+
+    def apply(self, grad: Array, state: Any, params: Array,
+              objective: Objective | None = None) -> tuple[Array, Any]:
+        """One update; ``objective`` (the landscape) is passed on to optimizers that
+        need it and ignored by the others."""
+        if not self.needs_objective:
+            return cast(UpdateFn, self.update)(grad, state, params)
+        if objective is None:
+            raise ValueError(f"{self.name} evaluates the loss itself: it needs the "
+                             "objective (the landscape) for its update")
+        return cast(ObjectiveUpdateFn, self.update)(grad, state, params, objective)
 
 
 def _decayed(g: Array, p: Array, wd: float) -> Array:
@@ -226,9 +255,9 @@ class OptimizerSpec:
     description: str
     equations: tuple[str, ...]  # the update, one readable line per assignment
     hyper: tuple[Hyper, ...]
-    build: Callable[[Mapping[str, Value], Schedule], tuple[InitFn, UpdateFn]] = field(
-        repr=False
-    )
+    build: Callable[[Mapping[str, Value], Schedule],
+                    tuple[InitFn, UpdateFn | ObjectiveUpdateFn]] = field(repr=False)
+    needs_objective: bool = False  # update takes the objective as a 4th argument
 
     @property
     def defaults(self) -> dict[str, Value]:
@@ -257,7 +286,7 @@ class OptimizerSpec:
             values["lr"] = self.hyper_spec("lr").check(schedule.base)
         sched = schedule if schedule is not None else Constant(float(values["lr"]))
         init, update = self.build(values, sched)
-        return Optimizer(self.name, values, init, update, sched)
+        return Optimizer(self.name, values, init, update, sched, self.needs_objective)
 
 
 _SGD_EQ = ("θ ← θ − η·g",)
@@ -351,6 +380,27 @@ OPTIMIZERS: dict[str, OptimizerSpec] = {
                        "ηₜ₊₁ = η/(1 + λ·η·t)^α", "μₜ₊₁ = 1/max(1, t − t₀)"),
                       (LR(1e-2), LAMBD, ASGD_ALPHA, T0, WEIGHT_DECAY),
                       build_asgd),
+        OptimizerSpec("lbfgs", "L-BFGS",
+                      "A quasi-Newton method: it estimates the inverse Hessian from its "
+                      "last steps and their gradient changes (torch's LBFGS, one "
+                      "iteration per step).",
+                      ("s = t·d,  y = g − g_prev   (a pair kept when yᵀs > 1e-10)",
+                       "d = −B·g,  B ≈ (∇²f)⁻¹ from the kept pairs (two-loop recursion, "
+                       "B₀ = γI, γ = yᵀs/yᵀy);  first step: d = −g",
+                       "t = η;  first step: η·min(1, 1/‖g‖₁);  strong_wolfe: line search "
+                       "from there",
+                       "θ ← θ + t·d   (stays put where max|g| ≤ tolerance_grad or "
+                       "gᵀd > −tolerance_change)"),
+                      (LR(1.0), HISTORY_SIZE, TOLERANCE_GRAD, TOLERANCE_CHANGE,
+                       STRONG_WOLFE),
+                      build_lbfgs, needs_objective=True),
+        OptimizerSpec("newton", "Newton's method",
+                      "Jumps to the stationary point of the local quadratic model, using "
+                      "the Hessian: one step on a quadratic bowl, but saddles attract it "
+                      "too.",
+                      ("Δ = (H + λI)⁻¹·g   (H = ∇²f(θ))", "θ ← θ − η·Δ"),
+                      (LR(1.0), DAMPING),
+                      build_newton, needs_objective=True),
     )
 }
 

@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape
 from gdviz.core.optimizers import Optimizer
+from gdviz.core.optimizers_second import Objective
 from gdviz.core.run import RUNNING, Snapshot, update_gradient
 
 Array = npt.NDArray[np.float64]
@@ -49,12 +50,15 @@ def gradient_field(land: Landscape, box: Box, res: int) -> tuple[Array, Array]:
     return pts, -g
 
 
-def next_params(opt: Optimizer, snap: Snapshot, seed: int) -> Array:
+def next_params(opt: Optimizer, snap: Snapshot, seed: int,
+                objective: Objective | None = None) -> Array:
     """Where the update that leaves ``snap`` moves the points, (n, dim): ``opt`` must be
     the optimizer in force at that step and ``seed`` the run's, so that ``sgd`` draws
-    the noise it will really draw. Stopped points stay where they are."""
+    the noise it will really draw; ``objective`` (the run's landscape) is needed by the
+    optimizers that evaluate the loss themselves. Stopped points stay where they are."""
     with np.errstate(all="ignore"):
-        params, _ = opt.update(update_gradient(opt, seed, snap), snap.state, snap.params)
+        params, _ = opt.apply(update_gradient(opt, seed, snap), snap.state, snap.params,
+                              objective)
     running = (snap.status == RUNNING)[:, None]
     return np.where(running, params, snap.params)
 
@@ -71,16 +75,16 @@ def velocity(snap: Snapshot) -> Array | None:
     return v if v.any() else None  # plain GD and RMSProp without momentum carry nothing
 
 
-def step_numbers(opt: Optimizer, snap: Snapshot, seed: int, start: int = 0
-                 ) -> list[tuple[str, Array]]:
+def step_numbers(opt: Optimizer, snap: Snapshot, seed: int, start: int = 0,
+                 objective: Objective | None = None) -> list[tuple[str, Array]]:
     """The numbers of the update that leaves ``snap`` for start ``start``, in the order
     the rule uses them: θ, the gradient g it is fed (sgd's noise included), the
     learning rate η of this step, the optimizer's state after the step (velocity, m, v,
     m̂, v̂, …: each array field and bias-corrected property, per coordinate) and the new θ.
-    Each value has shape ``(dim,)`` (η: ``(1,)``)."""
+    Each value has shape ``(dim,)`` (η: ``(1,)``). ``objective`` as in ``next_params``."""
     g = update_gradient(opt, seed, snap)
     with np.errstate(all="ignore"):
-        new, state = opt.update(g, snap.state, snap.params)
+        new, state = opt.apply(g, snap.state, snap.params, objective)
     t = snap.state.step + 1
     rows: list[tuple[str, Array]] = [("θ", snap.params[start]), ("g", g[start]),
                                      ("η", np.array([opt.schedule(t)]))]

@@ -217,7 +217,7 @@ class Stepper:
             return self.snapshot
         g = update_gradient(self.optimizer, self.seed, s, self.first)
         with np.errstate(all="ignore"):
-            params, state = self.optimizer.update(g, s.state, s.params)
+            params, state = self.optimizer.apply(g, s.state, s.params, self.landscape)
             loss, grad = self.landscape.value_and_grad(params)
             normal = self._normal(params, loss, grad)
         status, stopped_at, active = s.status, s.stopped_at, self._active

@@ -13,10 +13,11 @@ import pytest
 
 import gdviz
 from gdviz.core.landscapes import get_landscape
-from gdviz.core.optimizers import OPTIMIZERS
+from gdviz.core.optimizers import OPTIMIZERS, make_optimizer
 from gdviz.core.race import Edit, Race, RaceSpec, RunSpec, ScheduleSpec, run_race
+from gdviz.core.run import Stepper, record
 from gdviz.core.schedules import Cosine, Exponential, Schedule, StepDecay
-from tests.core.torch_equivalents import TORCH_EQUIVALENT, TORCH_TUPLES
+from tests.core.torch_equivalents import TORCH_EQUIVALENT, TORCH_RENAMED, TORCH_TUPLES
 
 torch = pytest.importorskip("torch", reason="torch is an optional reference (pip install torch)")
 
@@ -75,6 +76,9 @@ def torch_kwargs(name: str, hyper: dict) -> tuple[str, dict]:
     for arg, members in TORCH_TUPLES.items():  # beta1, beta2 -> betas=(beta1, beta2) …
         if any(k in kwargs for k in members):
             kwargs[arg] = tuple(kwargs.pop(k, defaults[k]) for k in members)
+    for ours, (theirs, convert) in TORCH_RENAMED.items():  # strong_wolfe -> line_search_fn
+        if ours in kwargs:
+            kwargs[theirs] = convert(kwargs.pop(ours))
     return cls, kwargs
 
 
@@ -250,6 +254,8 @@ MORE_CONFIGS = [
 MORE_NAMES = ("adamax", "nadam", "radam", "adadelta", "rprop", "asgd")
 
 WORST: dict[str, float] = {}  # optimizer -> worst relative deviation seen in this module
+LBFGS_KEYS = ("lbfgs", "lbfgs strong_wolfe")  # WORST keys of the two line-search settings
+CHAOTIC: list[str] = []  # batch starts excluded from the 1e-12 check, for the report
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -264,7 +270,12 @@ def report_worst(request):
                 reporter.write_line("")
                 reporter.write_line("worst relative deviation from torch.optim (≤ 1e-12): "
                                     + ", ".join(f"{name} {WORST[name]:.3g}"
-                                                for name in MORE_NAMES if name in WORST))
+                                                for name in (*MORE_NAMES, *LBFGS_KEYS)
+                                                if name in WORST))
+                if CHAOTIC:
+                    reporter.write_line("lbfgs starts left out as chaotic (torch itself "
+                                        "moves > 1e-12 when the start moves by one ulp): "
+                                        + ", ".join(CHAOTIC))
 
 
 def relative_deviation(got: np.ndarray, ref: np.ndarray) -> float:
@@ -439,3 +450,149 @@ def test_torch_scalar_state_dtype(name, hyper, torch_default_float64):
     ref32 = torch_trajectory(land, *torch_kwargs(name, hyper), start)
     assert_tight(name, gdviz.run(land, name, starts=start, steps=STEPS, **hyper), ref32)
     assert relative_deviation(ref32, ref64) > 10 * TIGHT_RTOL
+
+
+# --------------------------------------------------------------------------------------
+# L-BFGS: one gdviz step = one call of torch's LBFGS(max_iter=1, max_eval=25).step(closure)
+# --------------------------------------------------------------------------------------
+
+
+def lbfgs_key(hyper: dict) -> str:
+    return LBFGS_KEYS[bool(hyper.get("strong_wolfe", False))]
+
+
+def torch_lbfgs(land, start, hyper: dict, steps: int = STEPS):
+    """torch.optim.LBFGS on one start, its closure evaluating ``land`` as a training loop
+    would: the points (steps+1, dim) and its final n_iter and func_evals."""
+    p = torch.tensor(np.asarray(start, dtype=np.float64), requires_grad=True)
+    cls, kwargs = torch_kwargs("lbfgs", hyper)
+    opt = getattr(torch.optim, cls)([p], **kwargs)
+
+    def closure():
+        value, grad = land.value_and_grad(p.detach().numpy())
+        p.grad = torch.from_numpy(np.array(grad, dtype=np.float64))
+        return torch.tensor(float(value), dtype=torch.float64)
+
+    out = [p.detach().numpy().copy()]
+    for _ in range(steps):
+        opt.step(closure)
+        out.append(p.detach().numpy().copy())
+    state = opt.state[p]
+    return np.stack(out), state.get("n_iter", 0), state["func_evals"]
+
+
+def gdviz_lbfgs(land, starts, hyper: dict, steps: int = STEPS):
+    """gdviz's run of the same (a Trajectory) and its final L-BFGS state."""
+    stepper = Stepper(land, make_optimizer("lbfgs", **hyper), starts)
+    return record(stepper, steps), stepper.snapshot.state
+
+
+# (hyperparameters): every one is run from every start of STARTS, one start at a time
+LBFGS_CONFIGS = [
+    {},  # torch's defaults: lr 1, fixed steps
+    {"strong_wolfe": True},
+    {"lr": 0.5, "history_size": 3},  # the history fills up and drops its oldest pairs
+    {"lr": 0.3, "history_size": 5, "strong_wolfe": True},
+    {"lr": 0.1, "strong_wolfe": True},
+    {"tolerance_grad": 1e-3},  # stays put once max|g| ≤ 1e-3
+    {"tolerance_change": 1e-4, "strong_wolfe": True},  # stays put once gᵀd > −1e-4
+]
+
+
+@pytest.mark.parametrize(("landscape", "start"),
+                         [(land, start) for land in EVERYWHERE for start in STARTS[land]],
+                         ids=str)
+@pytest.mark.parametrize("hyper", LBFGS_CONFIGS, ids=str)
+def test_lbfgs_matches_torch_from_every_start(landscape, start, hyper):
+    land = get_landscape(landscape)
+    traj, state = gdviz_lbfgs(land, [start], hyper)
+    ref, n_iter, func_evals = torch_lbfgs(land, start, hyper)
+    assert_tight(lbfgs_key(hyper), traj, ref[:, None, :])
+    assert (state.n_iter[0], state.func_evals[0]) == (n_iter, func_evals)
+
+
+def test_lbfgs_configs_reach_their_stops():
+    """The tolerance configurations above do stop early (the test is not vacuous), and a
+    stopped torch run and ours both stay exactly where they stopped."""
+    land, start = get_landscape("rosenbrock"), STARTS["rosenbrock"][0]
+    for hyper in ({"tolerance_grad": 1e-3}, {"tolerance_change": 1e-4, "strong_wolfe": True}):
+        ref, n_iter, _ = torch_lbfgs(land, start, hyper)
+        still = np.flatnonzero((ref[1:] == ref[:-1]).all(axis=1))
+        assert 0 < len(still) < STEPS and still[0] < STEPS - 50
+        traj, state = gdviz_lbfgs(land, [start], hyper)
+        np.testing.assert_array_equal(traj.params[still[0]:, 0], ref[still[0]:])
+        if "tolerance_grad" in hyper:  # no iteration is taken at the optimum
+            assert n_iter == state.n_iter[0] < STEPS
+        else:  # the iteration is taken, the step is not
+            assert n_iter == state.n_iter[0] == STEPS
+
+
+def batch_starts(land, n: int, seed: int) -> np.ndarray:
+    box = np.array(land.domain)
+    rng = np.random.default_rng(seed)
+    return box[:, 0] + (box[:, 1] - box[:, 0]) * (0.1 + 0.8 * rng.random((n, 2)))
+
+
+@pytest.mark.parametrize("landscape", EVERYWHERE)
+@pytest.mark.parametrize("hyper", [{}, {"strong_wolfe": True}], ids=str)
+def test_lbfgs_batch_is_one_torch_run_per_start(landscape, hyper):
+    """24 random starts and those of STARTS in one (27, 2) batch: every start equals its
+    own one-start torch run (torch optimizes one flat vector; each start here is its own
+    L-BFGS with its own history), up to the step where a start leaves the view box 10⁶×
+    (the Stepper holds it there, torch goes on).
+
+    Where a run is chaotic, an ulp is amplified without bound: torch's sqrt (MKL's, not
+    correctly rounded) differs from numpy's by an ulp in about 1 call in 120, which only
+    the line search's cubic interpolation uses. A start counts as chaotic when torch's
+    own run from the start moved by one ulp departs from torch's run by more than 1e-12;
+    for those only the first difference from torch must be at rounding level."""
+    land = get_landscape(landscape)
+    starts = np.concatenate([batch_starts(land, 24, seed=11), STARTS[landscape]])
+    traj, state = gdviz_lbfgs(land, starts, hyper)
+    key, tight = lbfgs_key(hyper), 0
+    for i, start in enumerate(starts):
+        ref, n_iter, func_evals = torch_lbfgs(land, start, hyper)
+        upto = int(traj.stopped_at[i]) + 1
+        got, want = traj.params[:upto, i], ref[:upto]
+        dev = relative_deviation(got, want)
+        if dev <= TIGHT_RTOL:
+            WORST[key] = max(WORST.get(key, 0.0), dev)
+            tight += 1
+            if traj.status[i] == "running":  # (a held start stops counting)
+                assert (state.n_iter[i], state.func_evals[i]) == (n_iter, func_evals)
+            continue
+        nudged = torch_lbfgs(land, np.nextafter(start, np.inf), hyper)[0][:upto]
+        assert relative_deviation(nudged, want) > TIGHT_RTOL, f"start {i} {start}: {dev:.3g}"
+        first = int(np.flatnonzero((got != want).any(axis=1))[0])
+        assert relative_deviation(got[first], want[first]) < 1e-14
+        CHAOTIC.append(f"{landscape} {key} ({start[0]:.3g}, {start[1]:.3g})")
+    assert tight >= 0.75 * len(starts)
+    if not hyper:  # fixed steps take no square root: every start is torch's to the bit
+        assert tight == len(starts)
+
+
+def test_lbfgs_defaults_match_torch():
+    param = torch.zeros(2, dtype=torch.float64, requires_grad=True)
+    theirs = torch.optim.LBFGS([param]).defaults
+    ours = OPTIMIZERS["lbfgs"].defaults
+    assert {k: ours[k] for k in ("lr", "history_size", "tolerance_grad",
+                                 "tolerance_change")} == {
+        k: theirs[k] for k in ("lr", "history_size", "tolerance_grad", "tolerance_change")}
+    assert theirs["line_search_fn"] is None and ours["strong_wolfe"] is False
+    assert torch_kwargs("lbfgs", {"strong_wolfe": True})[1] == {
+        "max_iter": 1, "max_eval": 25, "line_search_fn": "strong_wolfe"}
+
+
+def test_fma_matches_torch_add_with_alpha():
+    """torch's x.add_(y, alpha=a) rounds once (a fused multiply-add on the CPU); ours too,
+    bit for bit, where numpy's x + a·y (two roundings) often differs."""
+    from gdviz.core.optimizers_second import _axpy
+
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(4000, 2)), rng.normal(size=(4000, 2))
+    alpha = rng.normal(size=4000) * 10.0 ** rng.integers(-8, 8, 4000)
+    theirs = np.stack([torch.from_numpy(x[i].copy()).add_(torch.from_numpy(y[i]),
+                                                          alpha=float(alpha[i])).numpy()
+                       for i in range(len(x))])
+    np.testing.assert_array_equal(_axpy(x, alpha, y), theirs)
+    assert (x + alpha[:, None] * y != theirs).mean() > 0.1
