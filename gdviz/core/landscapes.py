@@ -122,6 +122,14 @@ class Landscape:
                 else self._difference_hessian(flat))
         return hess.reshape(*pts.shape, self.dim)
 
+    def hess(self, p: npt.ArrayLike) -> Array:
+        """The analytic ∇²f(p), ``(..., dim)`` -> ``(..., dim, dim)``, the contract's
+        optional method: ValueError on a landscape without one (``hessian`` then falls
+        back to central differences)."""
+        if self.hess_fn is None:
+            raise ValueError(f"landscape {self.name!r} has no analytic Hessian")
+        return self.hessian(p)
+
     @property
     def hessian_is_exact(self) -> bool:
         """True when ``hessian`` is analytic, False when it is a central difference."""

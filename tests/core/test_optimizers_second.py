@@ -589,3 +589,11 @@ def test_newton_saddle_preset():
     assert out_damped == 13 and damped.status[0] == DIVERGED and damped.stopped_at[0] == 88
     assert "step 13" in text and "step 88" in text
     assert text.rstrip().split("Watch: ")[1]
+
+
+def test_hess_is_the_analytic_hessian_where_there_is_one():
+    quad = get_landscape("quadratic").with_params(a=2.0, b=5.0)
+    np.testing.assert_allclose(quad.hess(np.zeros((3, 2))), np.tile(np.diag([2.0, 5.0]),
+                                                                    (3, 1, 1)), atol=1e-12)
+    with pytest.raises(ValueError, match="no analytic Hessian"):
+        get_landscape("ackley").hess(np.zeros(2))
