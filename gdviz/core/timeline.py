@@ -19,6 +19,7 @@ from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Snapshot, squared_norm
 
 Array = npt.NDArray[np.float64]
 STATUS_SORTED = tuple(sorted((RUNNING, CONVERGED, DIVERGED)))  # code = index here
+MAX_BYTES = 256 * 2**20  # the rows of one timeline stay below this
 
 
 @dataclass(frozen=True)
@@ -75,18 +76,21 @@ class _Layout:
 
 
 class Timeline:
-    """Rows of packed frames (one Snapshot per run), at most ``capacity`` rows kept."""
+    """Rows of packed frames (one Snapshot per run): at most ``capacity`` rows and at most
+    ``max_bytes`` of rows are kept (a wide row, e.g. an optimizer state with a long
+    history or many weights, keeps fewer rows), never fewer than 8."""
 
-    def __init__(self, first: Sequence[Snapshot], capacity: int = 20_000) -> None:
+    def __init__(self, first: Sequence[Snapshot], capacity: int = 20_000,
+                 max_bytes: int = MAX_BYTES) -> None:
         if capacity < 8:
             raise ValueError("a timeline keeps at least 8 rows")
-        self.capacity = capacity
         self._layouts: list[_Layout] = []
         offset = 0
         for s in first:
             self._layouts.append(_Layout(s, offset))
             offset += self._layouts[-1].width
-        self._rows = np.empty((min(capacity, 256), offset))
+        self.capacity = max(8, min(capacity, max_bytes // max(8 * offset, 1)))
+        self._rows = np.empty((min(self.capacity, 256), offset))
         self._steps = np.empty(len(self._rows), dtype=np.int64)
         self._len = 0
         self.append(first)

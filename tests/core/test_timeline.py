@@ -102,3 +102,22 @@ def test_status_survives_packing():
     last = tl.frame(len(tl) - 1)[0]
     assert list(last.status) == ["diverged", "converged"]
     np.testing.assert_array_equal(last.stopped_at, s.snapshot.stopped_at)
+
+
+def test_capacity_is_bounded_in_bytes_for_wide_rows():
+    """A frame of 20 000 floats (a long optimizer history, many weights) keeps fewer rows
+    so that the timeline stays below its byte budget."""
+    import gdviz.core.timeline as timeline_module
+    from gdviz.core.landscapes import get_landscape
+    from gdviz.core.optimizers import make_optimizer
+    from gdviz.core.run import Stepper
+
+    starts = np.random.default_rng(0).uniform(-2, 2, (5_000, 2))
+    stepper = Stepper(get_landscape("rosenbrock"), make_optimizer("adam", lr=0.01), starts)
+    t = timeline_module.Timeline([stepper.snapshot], capacity=20_000, max_bytes=8 * 2**20)
+    width = t._rows.shape[1]
+    assert t.capacity == 8 * 2**20 // (8 * width) < 20_000
+    for _ in range(3 * t.capacity):
+        t.append([stepper.advance()])
+    assert len(t) <= t.capacity and t._rows.nbytes <= 8 * 2**20
+    assert timeline_module.Timeline([stepper.snapshot], max_bytes=1).capacity == 8
