@@ -20,6 +20,7 @@ from gdviz.ui.views.ranges import step_range, value_range
 from gdviz.ui.views.readout import CurveReadout
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
+LEGEND_COLUMNS = 4  # legend entries per row (more when there are over 8 runs)
 MIN_STEPS_SHOWN = 10  # a young race's step axis spans 0…this (then it follows the data)
 SHIFT_FLOOR = 1e-16  # on a log axis f − f_min is drawn at least this high
 STOP_PAD_PX = (9, 11)  # a ✗ stays this far inside the plot's edges (x, y)
@@ -57,7 +58,7 @@ class LossView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.widget)
         # the legend is a row of its own above the plots, so it never hides a curve
-        self.legend = pg.LegendItem(colCount=4, labelTextSize=f"{FONT_PT - 1}pt")
+        self.legend = pg.LegendItem(colCount=LEGEND_COLUMNS, labelTextSize=f"{FONT_PT - 1}pt")
         self.widget.addItem(self.legend, row=0, col=0)
         self.loss_plot: pg.PlotItem = self.widget.addPlot(
             row=1, col=0, axisItems={"left": LogFriendlyAxis("left")})
@@ -154,6 +155,7 @@ class LossView(QWidget):
         for readout in self.readouts:  # clear() took their labels too
             readout.plot.addItem(readout.label, ignoreBounds=True)
         self.legend.clear()
+        self.legend.setColumnCount(max(LEGEND_COLUMNS, -(-len(runs) // 2)))  # ≤ 2 rows
         for r, curve in zip(runs, self.loss_curves, strict=True):
             self.legend.addItem(curve, r.label)
         self._draw_edits()
@@ -242,7 +244,7 @@ class LossView(QWidget):
         for (steps, loss, grad_norm), lc, gc, stop in zip(
                 histories, self.loss_curves, self.grad_curves, diverged, strict=True):
             if log:
-                loss = np.maximum(loss - shift, SHIFT_FLOOR) if shift else loss
+                loss = np.maximum(loss - shift, SHIFT_FLOOR)
                 grad_norm = np.maximum(grad_norm, GRAD_FLOOR)
             plotted.append((steps, loss, grad_norm))
             lc.setData(steps, loss)
@@ -266,20 +268,22 @@ class LossView(QWidget):
 
     def _shift(self, histories: list[tuple[np.ndarray, np.ndarray, np.ndarray]]
                ) -> tuple[float, str]:
-        """What a log axis subtracts from f, and its label: 0 ("f (log)") while every
-        value drawn is positive, else the landscape's lowest known minimum ("f − f_min
-        (log)"), or the lowest value drawn where no minimum is known. The known minimum
-        keeps the curves still from frame to frame."""
+        """What a log axis subtracts from f, and its label: 0 ("f") while every
+        value drawn is positive, else the landscape's lowest known minimum ("f − f_min";
+        "f" when that minimum is 0), or the lowest value drawn where no minimum is known.
+        The known minimum keeps the curves still from frame to frame. Values at or below
+        the shift are drawn at ``SHIFT_FLOOR``."""
         finite = [h[1][np.isfinite(h[1])] for h in histories]
         values = np.concatenate(finite) if finite else np.empty(0)
         if not values.size or values.min() > 0:
-            return 0.0, "f (log)"
+            return 0.0, "f"
         land = self.session.landscape
         with np.errstate(all="ignore"):
             known = land.value(land.minima) if len(land.minima) else np.empty(0)
         known = known[np.isfinite(known)]
         f_min = float(known.min()) if known.size else float(values.min())
-        return min(f_min, float(values.min())), "f − f_min (log)"
+        shift = min(f_min, float(values.min()))
+        return shift, ("f" if shift == 0 else "f − f_min")
 
     def _place_stops(self) -> None:
         """A ✗ at the end of each diverged run's curves, moved inside the plot if the end
