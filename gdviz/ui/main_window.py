@@ -32,6 +32,7 @@ from PyQt6.QtWidgets import (
 from gdviz.scenario import Scenario
 from gdviz.ui.export_actions import ExportActions
 from gdviz.ui.files import ScenarioFiles
+from gdviz.ui.lecture_keys import LectureKeys
 from gdviz.ui.panels.about import AboutPanel
 from gdviz.ui.panels.equation import EquationPanel
 from gdviz.ui.panels.landscape import LandscapePanel
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self.files = ScenarioFiles(self, session, self.current_scenario)
         self.exports = ExportActions(self, session, self.current_scenario)
         self.setAcceptDrops(True)
+        self.lecture = LectureKeys(self, session, self.files, self.docks["equation"])
         self._build_menus()
         self._connect()
         self._landscape_changed()
@@ -175,6 +177,9 @@ class MainWindow(QMainWindow):
             view_menu.addAction(action)
             self.addAction(action)
             self.overlay_actions[key] = action
+        view_menu.addSeparator()
+        for action in self.lecture.actions():
+            view_menu.addAction(action)
         reset_layout = QAction("Reset layout", self)
         reset_layout.triggered.connect(self._reset_layout)
         view_menu.addSeparator()
@@ -182,7 +187,7 @@ class MainWindow(QMainWindow):
 
         help_menu = bar.addMenu("&Help")
         keys = QAction("Keyboard shortcuts", self)
-        keys.setShortcut(QKeySequence("F1"))
+        keys.setShortcuts([QKeySequence("F1"), QKeySequence("H")])
         keys.triggered.connect(self._show_shortcuts)
         help_menu.addAction(keys)
 
@@ -263,7 +268,9 @@ class MainWindow(QMainWindow):
 
     def _show_shortcuts(self) -> None:
         rows = [(a.text().replace("&", ""), a.shortcut().toString())
-                for a in self.transport.actions() + list(self.overlay_actions.values())]
+                for a in (*self.transport.actions(), *self.overlay_actions.values(),
+                          *self.lecture.actions(), *self.exports.actions())]
+        rows.append(("Focus optimizer 1 … 9", "1 … 9"))
         text = "".join(f"<tr><td>{html.escape(t)}</td><td><b>{k}</b></td></tr>" for t, k in rows)
         QMessageBox.information(self, "Keyboard shortcuts",
                                 f"<table cellpadding=4>{text}</table>"

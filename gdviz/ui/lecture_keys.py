@@ -1,0 +1,70 @@
+"""Keys for teaching from the keyboard: 1–9 focus an optimizer, PageDown / PageUp open the
+next / previous preset, E shows the update rule with this step's numbers, F11 full screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PyQt6.QtCore import QObject
+from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import QDockWidget, QMainWindow
+
+from gdviz.scenario import preset_names
+from gdviz.ui.files import ScenarioFiles
+from gdviz.ui.session import Session
+
+
+class LectureKeys(QObject):
+    """The actions (each with its key) that the window adds to itself and its View menu."""
+
+    def __init__(self, window: QMainWindow, session: Session, files: ScenarioFiles,
+                 equation: QDockWidget) -> None:
+        super().__init__(window)
+        self.window, self.session, self.files, self.equation = window, session, files, equation
+        self.focus_actions = [
+            self._action(f"Focus optimizer {k}", str(k), partial(session.select, k - 1))
+            for k in range(1, 10)]
+        self.next_action = self._action("Next preset", "PgDown", lambda: self.step_preset(1))
+        self.previous_action = self._action("Previous preset", "PgUp",
+                                            lambda: self.step_preset(-1))
+        self.equation_action = self._action("Show the update rule", "E", self.toggle_equation)
+        self.full_screen_action = self._action("Full screen", "F11", self.toggle_full_screen)
+
+    def _action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self.window)
+        action.setShortcut(QKeySequence(key))
+        action.triggered.connect(lambda _c=False: slot())
+        self.window.addAction(action)
+        return action
+
+    def actions(self) -> list[QAction]:
+        """The actions worth a menu entry (the nine focus keys are listed in the help)."""
+        return [self.next_action, self.previous_action, self.equation_action,
+                self.full_screen_action]
+
+    def step_preset(self, direction: int) -> str | None:
+        """Open the preset after (1) or before (−1) the current one, in name order; from
+        a file or a new race, the first (or last). The name opened, or None."""
+        names = preset_names()
+        if not names:
+            return None
+        source = self.session.source
+        if source in names:
+            name = names[(names.index(source) + direction) % len(names)]
+        else:
+            name = names[0 if direction > 0 else -1]
+        return name if self.files.open_path(name) else None
+
+    def toggle_equation(self) -> None:
+        if self.equation.isVisible() and not self.equation.visibleRegion().isEmpty():
+            self.equation.hide()
+        else:
+            self.equation.show()
+            self.equation.raise_()
+
+    def toggle_full_screen(self) -> None:
+        if self.window.isFullScreen():
+            self.window.showNormal()
+        else:
+            self.window.showFullScreen()
