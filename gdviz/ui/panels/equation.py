@@ -21,7 +21,10 @@ from gdviz.ui import style
 from gdviz.ui.session import Session
 
 NAMES = {"velocity": "b (velocity)", "m_hat": "m̂", "v_hat": "v̂", "sum_sq": "s",
-         "square_avg": "v"}
+         "square_avg": "v", "u": "u (max |g|)", "acc_delta": "u (mean Δ²)",
+         "prev": "g previous", "step_size": "step sizes", "ax": "θ̄ (average)",
+         "d": "d (direction)", "prev_flat_grad": "g previous",
+         "newton_step": "Δ = (H + λI)⁻¹g"}
 
 
 def number(v: float) -> str:
