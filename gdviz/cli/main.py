@@ -171,7 +171,8 @@ def _gui(args: argparse.Namespace) -> int:
     from gdviz.ui.app import launch  # Qt only now: the other commands never load it
 
     try:
-        return launch(scenario, source=source, steps=args.steps, screenshot=args.screenshot)
+        return launch(scenario, source=source, steps=args.steps, screenshot=args.screenshot,
+                      present=args.present)
     except OSError as exc:
         raise ValueError(str(exc)) from None
 
@@ -183,6 +184,9 @@ def _add_gui(subparsers: Subparsers) -> None:
         description="Open the window on a race: the default one, or the landscape and "
                     "optimizers given with the flags of `gdviz run`.")
     add_run_arguments(parser)
+    parser.add_argument("--present", action="store_true",
+                        help="presenter mode: large fonts and thick lines for a projector, "
+                             "full screen with the side panels hidden (F11 toggles the layout)")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="compute --steps steps, save the whole window as PNG and exit")
     parser.set_defaults(handler=_gui)

@@ -18,6 +18,7 @@ from PyQt6.QtCore import (
 from PyQt6.QtWidgets import QApplication
 
 from gdviz.scenario import Scenario
+from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.style import configure
 
@@ -47,25 +48,33 @@ def application() -> QApplication:
         app.setApplicationName("gdviz")
         app.setOrganizationName("gdviz")
     configure()
+    if style.SCALE != 1.0:  # presenter mode: menus, panels and dialogs grow too
+        app.setFont(style.font())
     return app
 
 
 def launch(scenario: Scenario, source: str | None = None, steps: int | None = None,
-           screenshot: str | Path | None = None) -> int:
+           screenshot: str | Path | None = None, present: bool = False) -> int:
     """Open the window on ``scenario`` (blocking) or, with ``screenshot``, save it as PNG
     and return. ``steps``: compute that many steps before showing (with a screenshot and
-    no ``steps``, the whole race)."""
+    no ``steps``, the whole race). ``present``: presenter mode, fonts and lines enlarged
+    for a projector, full screen with the side panels hidden."""
     from gdviz.ui.main_window import MainWindow
+
+    if present:
+        style.set_scale(style.PRESENTER_SCALE)
 
     if screenshot is not None:
         _check_writable(Path(screenshot))
     app = application()
     session = Session(scenario)
     session.source = source
-    window = MainWindow(session, remember_layout=screenshot is None)
+    window = MainWindow(session, remember_layout=screenshot is None and not present)
     if steps is not None or screenshot is not None:
         session.run_to(session.steps if steps is None else steps)
     window.show()
+    if present:
+        window.lecture.toggle_presenter()
     if screenshot is None:
         return app.exec()
     settle = QEventLoop()  # layouts settle and GL views render

@@ -1,18 +1,23 @@
 """Keys for teaching from the keyboard: 1–9 focus an optimizer, PageDown / PageUp open the
-next / previous preset, E shows the update rule with this step's numbers, F11 full screen."""
+next / previous preset, E shows the update rule with this step's numbers, F11 presenter
+layout (full screen, the side panels hidden; ``gdviz gui --present`` also enlarges fonts
+and lines)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
 
-from PyQt6.QtCore import QObject
+from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QMainWindow
 
 from gdviz.scenario import preset_names
 from gdviz.ui.files import ScenarioFiles
 from gdviz.ui.session import Session
+
+SIDE_PANELS = ("about", "landscape", "optimizers", "update")  # the docks' object names
+LOSS_SHARE = 0.36  # of the screen's height, for the loss plots in the presenter layout
 
 
 class LectureKeys(QObject):
@@ -29,7 +34,9 @@ class LectureKeys(QObject):
         self.previous_action = self._action("Previous preset", "PgUp",
                                             lambda: self.step_preset(-1))
         self.equation_action = self._action("Show the update rule", "E", self.toggle_equation)
-        self.full_screen_action = self._action("Full screen", "F11", self.toggle_full_screen)
+        self.present_action = self._action("Presenter layout (full screen)", "F11",
+                                           self.toggle_presenter)
+        self._hidden: list[QDockWidget] = []  # the panels the presenter layout hid
 
     def _action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self.window)
@@ -41,7 +48,7 @@ class LectureKeys(QObject):
     def actions(self) -> list[QAction]:
         """The actions worth a menu entry (the nine focus keys are listed in the help)."""
         return [self.next_action, self.previous_action, self.equation_action,
-                self.full_screen_action]
+                self.present_action]
 
     def step_preset(self, direction: int) -> str | None:
         """Open the preset after (1) or before (−1) the current one, in name order; from
@@ -63,8 +70,27 @@ class LectureKeys(QObject):
             self.equation.show()
             self.equation.raise_()
 
-    def toggle_full_screen(self) -> None:
-        if self.window.isFullScreen():
+    @property
+    def presenting(self) -> bool:
+        return self.window.isFullScreen()
+
+    def toggle_presenter(self) -> None:
+        """Full screen with only the views, the loss plots and the transport bar; again:
+        back to the window as it was."""
+        if self.presenting:
+            for dock in self._hidden:
+                dock.show()
+            self._hidden = []
             self.window.showNormal()
-        else:
-            self.window.showFullScreen()
+            return
+        self._hidden = [dock for dock in self.window.findChildren(QDockWidget)
+                        if dock.isVisible() and dock.objectName() in SIDE_PANELS]
+        for dock in self._hidden:
+            dock.hide()
+        self.window.showFullScreen()
+        loss = self.window.findChild(QDockWidget, "loss")
+        if isinstance(loss, QDockWidget):  # the enlarged legend and axes need room
+            screen = self.window.screen()
+            height = screen.availableGeometry().height() if screen else self.window.height()
+            self.window.resizeDocks([loss], [int(LOSS_SHARE * height)],
+                                    Qt.Orientation.Vertical)

@@ -384,3 +384,21 @@ def test_lecture_keys_focus_runs_step_presets_and_show_the_rule(qtbot, monkeypat
     window.docks["equation"].hide()
     press(qtbot, window, Qt.Key.Key_E)
     assert window.docks["equation"].isVisible()
+
+
+def test_presenter_mode_enlarges_and_hides_the_side_panels(qtbot, tmp_path):
+    out = tmp_path / "present.png"
+    done = gui("--scenario", "ravine", "--present", "--steps", "30", "--screenshot", str(out))
+    assert done.returncode == 0, done.stderr
+    assert not QImage(str(out)).isNull()
+    from gdviz.ui import style
+
+    window = open_window(qtbot, Session("rosenbrock"))
+    shown = {name for name, dock in window.docks.items() if dock.isVisible()}
+    window.lecture.toggle_presenter()
+    assert window.isFullScreen() and window.docks["loss"].isVisible()
+    assert not any(window.docks[n].isVisible() for n in ("landscape", "optimizers", "about"))
+    window.lecture.toggle_presenter()
+    assert not window.isFullScreen()
+    assert {name for name, dock in window.docks.items() if dock.isVisible()} == shown
+    assert style.SCALE == 1.0  # the font scale is a start-up choice of the process

@@ -38,7 +38,7 @@ class EquationPanel(QWidget):
         super().__init__(parent)
         self.session = session
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSize(style.FONT_PT)
+        mono.setPointSize(style.scaled(style.FONT_PT))
         self.title = QLabel()
         self.title.setTextFormat(Qt.TextFormat.RichText)
         self.title.setFont(style.font(style.FONT_PT, bold=True))

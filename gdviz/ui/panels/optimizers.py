@@ -112,7 +112,7 @@ class RunCard(QFrame):
         equations = QLabel("\n".join(spec.equations))
         equations.setToolTip("The update rule, one step")
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        mono.setPointSize(style.FONT_PT - 1)
+        mono.setPointSize(style.scaled(style.FONT_PT - 1))
         equations.setFont(mono)
         equations.setStyleSheet("color: #333333;")
         equations.setWordWrap(True)  # a long rule wraps instead of widening the card

@@ -18,7 +18,7 @@ from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.run import RUNNING
 from gdviz.ui.session import Session
-from gdviz.ui.style import COLORMAP, font, qcolor, style_plot
+from gdviz.ui.style import COLORMAP, font, line_px, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
 from gdviz.ui.views.plotview import (
     Arrow,
@@ -69,10 +69,11 @@ class ContourView(PlotView):
         self.image = pg.ImageItem(colorMap=pg.colormap.get(COLORMAP))
         self.contours = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(qcolor("#000000", 90)))
         self.quiver = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(qcolor("#333333", 110)))
-        self.minima = pg.ScatterPlotItem(symbol="star", size=18, brush="w",
-                                         pen=pg.mkPen("k", width=1.5))
-        self.starts = pg.ScatterPlotItem(symbol="o", size=15, brush=None)
-        self.points = pg.ScatterPlotItem(symbol="o", size=14, pen=pg.mkPen("#111111", width=2))
+        self.minima = pg.ScatterPlotItem(symbol="star", size=line_px(18), brush="w",
+                                         pen=pg.mkPen("k", width=line_px(1.5)))
+        self.starts = pg.ScatterPlotItem(symbol="o", size=line_px(15), brush=None)
+        self.points = pg.ScatterPlotItem(symbol="o", size=line_px(14),
+                                         pen=pg.mkPen("#111111", width=line_px(2)))
         for z, item in enumerate((self.image, self.contours, self.quiver, self.minima,
                                   self.starts), start=-10):
             item.setZValue(z)
@@ -185,8 +186,8 @@ class ContourView(PlotView):
         if not self.active:
             self.starts.clear()
             return
-        spots = [{"pos": self.session.start, "pen": pg.mkPen("k", width=2.5)}]
-        spots += [{"pos": r.start, "pen": pg.mkPen(r.color, width=2.5)}
+        spots = [{"pos": self.session.start, "pen": pg.mkPen("k", width=line_px(2.5))}]
+        spots += [{"pos": r.start, "pen": pg.mkPen(r.color, width=line_px(2.5))}
                   for r in self.session.runs if r.start is not None]
         self.starts.setData(spots)
 
@@ -200,7 +201,7 @@ class ContourView(PlotView):
         runs = self.session.runs
         # PlotCurveItem: a third of PlotDataItem's cost per setData, and a trail needs
         # none of its extras (symbols, log mapping, downsampling)
-        self.trails = [pg.PlotCurveItem(pen=pg.mkPen(r.color, width=2.5)) for r in runs]
+        self.trails = [pg.PlotCurveItem(pen=pg.mkPen(r.color, width=line_px(2.5))) for r in runs]
         self.grad_arrows = [Arrow(self.plot, r.color) for r in runs]
         self.vel_arrows = [Arrow(self.plot, r.color, dashed=True) for r in runs]
         self._brushes = [pg.mkBrush(r.color) for r in runs]

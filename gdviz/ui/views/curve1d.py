@@ -12,7 +12,7 @@ from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.run import RUNNING
 from gdviz.ui.session import Session
-from gdviz.ui.style import font, qcolor, style_plot
+from gdviz.ui.style import font, line_px, qcolor, style_plot
 from gdviz.ui.views.plotview import (
     Arrow,
     PlotView,
@@ -61,12 +61,13 @@ class CurveView(PlotView):
         super().__init__(session, parent)
         style_plot(self.plot, "x", "f(x)")
         self.plot.vb.disableAutoRange()
-        self.curve = pg.PlotDataItem(pen=pg.mkPen("#333333", width=2.5))
-        self.minima = pg.ScatterPlotItem(symbol="star", size=18, brush="w",
-                                         pen=pg.mkPen("k", width=1.5))
-        self.start_marker = pg.ScatterPlotItem(symbol="o", size=15, brush=None,
-                                        pen=pg.mkPen("k", width=2.5))
-        self.points = pg.ScatterPlotItem(symbol="o", size=14, pen=pg.mkPen("#111111", width=2))
+        self.curve = pg.PlotDataItem(pen=pg.mkPen("#333333", width=line_px(2.5)))
+        self.minima = pg.ScatterPlotItem(symbol="star", size=line_px(18), brush="w",
+                                         pen=pg.mkPen("k", width=line_px(1.5)))
+        self.start_marker = pg.ScatterPlotItem(symbol="o", size=line_px(15), brush=None,
+                                        pen=pg.mkPen("k", width=line_px(2.5)))
+        self.points = pg.ScatterPlotItem(symbol="o", size=line_px(14),
+                                         pen=pg.mkPen("#111111", width=line_px(2)))
         # points, minima and the start above the slope labels, whose fill would hide them
         for z, item in ((0, self.curve), (28, self.minima), (29, self.start_marker),
                         (30, self.points)):
@@ -148,12 +149,12 @@ class CurveView(PlotView):
         for arrow in self.step_arrows:
             arrow.remove(self.plot)
         runs = self.session.runs
-        self.tangents = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=2.5)) for r in runs]
+        self.tangents = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=line_px(2.5))) for r in runs]
         self.slope_labels = [pg.TextItem(color=r.color, fill=qcolor("#ffffff", 200),
                                          anchor=(0, 0.5)) for r in runs]
         self._brushes = [pg.mkBrush(r.color) for r in runs]
         self.step_arrows = [Arrow(self.plot, r.color, z=25) for r in runs]
-        self.trails = [pg.PlotDataItem(pen=None, symbol="o", symbolSize=7, symbolPen=None,
+        self.trails = [pg.PlotDataItem(pen=None, symbol="o", symbolSize=line_px(7), symbolPen=None,
                                        symbolBrush=qcolor(r.color, 120)) for r in runs]
         self.markers = [marker_item(r.color) for r in runs]
         for z, items in ((5, self.trails), (20, self.tangents), (26, self.slope_labels),

@@ -14,7 +14,7 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.core.run import DIVERGED
 from gdviz.ui.session import Session
-from gdviz.ui.style import FONT_PT, style_plot
+from gdviz.ui.style import FONT_PT, line_px, scaled, style_plot
 from gdviz.ui.views.plotview import marker_item, pixel_size
 from gdviz.ui.views.ranges import step_range, value_range
 from gdviz.ui.views.readout import CurveReadout
@@ -58,7 +58,8 @@ class LossView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.widget)
         # the legend is a row of its own above the plots, so it never hides a curve
-        self.legend = pg.LegendItem(colCount=LEGEND_COLUMNS, labelTextSize=f"{FONT_PT - 1}pt")
+        self.legend = pg.LegendItem(colCount=LEGEND_COLUMNS,
+                                    labelTextSize=f"{scaled(FONT_PT - 1)}pt")
         self.widget.addItem(self.legend, row=0, col=0)
         self.loss_plot: pg.PlotItem = self.widget.addPlot(
             row=1, col=0, axisItems={"left": LogFriendlyAxis("left")})
@@ -77,7 +78,7 @@ class LossView(QWidget):
             plot.hideButtons()
             plot.getAxis("left").setWidth(70)
             plot.getAxis("left").setStyle(textFillLimits=[(0, 0.8), (2, 0.3), (4, 0.2)])
-        self.cursors = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=1.5))
+        self.cursors = [pg.InfiniteLine(angle=90, pen=pg.mkPen("#444444", width=line_px(1.5)))
                         for _ in range(2)]
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
             line.setZValue(20)
@@ -135,7 +136,7 @@ class LossView(QWidget):
         self.loss_curves, self.grad_curves, self.edit_lines = [], [], []
         self.stop_marks, self._stops = [], []
         for r in runs:
-            pen = pg.mkPen(r.color, width=1)  # 1 px: Qt's fast path for 16 long curves
+            pen = pg.mkPen(r.color, width=line_px(1))  # 1 px: Qt's fast path for 16 long curves
             marks = (marker_item(r.color), marker_item(r.color))
             self.stop_marks.append(marks)
             for plot, mark in zip((self.loss_plot, self.grad_plot), marks, strict=True):
@@ -170,7 +171,7 @@ class LossView(QWidget):
                 plots[k % 2].removeItem(mark)
         self.edit_lines = []
         for r in self.session.runs:
-            pen = pg.mkPen(r.color, width=1.5, style=Qt.PenStyle.DotLine)
+            pen = pg.mkPen(r.color, width=line_px(1.5), style=Qt.PenStyle.DotLine)
             marks = []
             for step in (e.step for e in r.edits):
                 for plot in plots:  # loss, grad alternating
@@ -238,7 +239,7 @@ class LossView(QWidget):
         shift, label = self._shift(histories) if log else (0.0, "f")
         axis = self.loss_plot.getAxis("left")
         if axis.labelText != label:  # re-rendering the label's HTML every frame is not free
-            axis.setLabel(label, **{"font-size": f"{FONT_PT}pt"})
+            axis.setLabel(label, **{"font-size": f"{scaled(FONT_PT)}pt"})
         self._stops = []
         plotted = []
         for (steps, loss, grad_norm), lc, gc, stop in zip(

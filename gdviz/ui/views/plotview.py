@@ -10,7 +10,7 @@ from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.core.run import CONVERGED, DIVERGED, Snapshot
 from gdviz.ui.session import Session
-from gdviz.ui.style import font, qcolor
+from gdviz.ui.style import font, line_px, qcolor
 
 RESAMPLE_DELAY_MS = 80
 HEAD_PX = 16  # arrow heads' length on screen (shorter on arrows shorter than 23 px)
@@ -69,8 +69,9 @@ class Arrow:
     def __init__(self, plot: pg.PlotItem, color: str, dashed: bool = False, z: float = 20):
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
         alpha = 170 if dashed else 255
-        self.line = pg.PlotCurveItem(pen=pg.mkPen(qcolor(color, alpha), width=2.5, style=style))
-        self.head = pg.ArrowItem(headLen=HEAD_PX, tipAngle=34, tailLen=0, pen=None,
+        pen = pg.mkPen(qcolor(color, alpha), width=line_px(2.5), style=style)
+        self.line = pg.PlotCurveItem(pen=pen)
+        self.head = pg.ArrowItem(headLen=line_px(HEAD_PX), tipAngle=34, tailLen=0, pen=None,
                                  brush=qcolor(color, alpha))
         self.start: np.ndarray | None = None
         self.end: np.ndarray | None = None
@@ -85,7 +86,7 @@ class Arrow:
         self.line.setData([p[0], q[0]], [p[1], q[1]])
         sx, sy = (q[0] - p[0]) / px[0], -(q[1] - p[1]) / px[1]  # screen y points down
         self.head.setStyle(angle=float(np.degrees(np.arctan2(-sy, -sx))),
-                           headLen=min(HEAD_PX, 0.7 * float(np.hypot(sx, sy))))
+                           headLen=min(line_px(HEAD_PX), 0.7 * float(np.hypot(sx, sy))))
         self.head.setPos(float(q[0]), float(q[1]))
         self.line.show()
         self.head.show()
