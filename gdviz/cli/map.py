@@ -28,8 +28,6 @@ from gdviz.core.maps import (
     MEASURES,
     NEAR,
     Axis,
-    BasinMap,
-    StabilityMap,
     basin_map,
     stability_map,
 )
@@ -37,18 +35,10 @@ from gdviz.core.optimizers import get_optimizer
 from gdviz.core.race import MAX_SEED, MAX_STEPS, RunSpec
 from gdviz.export import export_frames
 from gdviz.export.atomic import check_target, replacing
+from gdviz.export.maps import basin_image, stability_image
 
 T = TypeVar("T")
 MAX_RES = 2000
-MIN_SIDE = 512  # pixels: small maps are drawn with larger cells
-# one colour per minimum (cycled past nine); none is red, black or grey
-PALETTE = np.array([(31, 119, 180), (255, 127, 14), (44, 160, 44), (148, 103, 189),
-                    (23, 190, 207), (227, 119, 194), (188, 189, 34), (140, 86, 75),
-                    (250, 250, 250)], dtype=np.float64)
-NOT_CONVERGED_RGB, DIVERGED_RGB = (0, 0, 0), (110, 0, 0)
-STABILITY_DIVERGED_RGB, STABILITY_MISSING_RGB = (214, 39, 40), (90, 90, 90)
-VIRIDIS = np.array([(68, 1, 84), (59, 82, 139), (33, 145, 140), (94, 201, 98),
-                    (253, 231, 37)], dtype=np.float64)  # low → high
 EPILOG = """\
 basin: every cell of a res×res grid over --box (default: the landscape's view) is a
 start; its colour is the minimum it ends within 0.1% of the box diagonal of (--near),
@@ -62,49 +52,6 @@ Examples:
   gdviz map stability --landscape rosenbrock --opt momentum --x lr=1e-4:1e-1:log \\
       --y momentum=0:0.99 --start=-1.2,1 -o stab.png
 """
-
-
-def scale_of(res: int) -> int:
-    """Pixels per cell side in the PNG of a res×res map."""
-    return max(1, -(-MIN_SIDE // res))
-
-
-def _picture(rgb: npt.NDArray[np.float64]) -> npt.NDArray[np.uint8]:
-    """Cells ``(res, res, 3)`` (row 0 = lowest y) -> the PNG frame, y growing upwards."""
-    s = scale_of(len(rgb))
-    up = np.repeat(np.repeat(rgb[::-1], s, axis=0), s, axis=1)
-    return np.ascontiguousarray(np.clip(np.rint(up), 0, 255).astype(np.uint8))
-
-
-def basin_image(bmap: BasinMap) -> npt.NDArray[np.uint8]:
-    """One colour per minimum, from full brightness (stopped at once) to 40% (took all
-    steps); black: not converged; dark red: diverged."""
-    labels = bmap.labels
-    shade = 1.0 - 0.6 * bmap.steps_taken / max(bmap.steps, 1)
-    rgb = np.empty((*labels.shape, 3))
-    found = labels >= 0
-    rgb[found] = PALETTE[labels[found] % len(PALETTE)] * shade[found][:, None]
-    rgb[labels == -1], rgb[labels == -2] = NOT_CONVERGED_RGB, DIVERGED_RGB
-    return _picture(rgb)
-
-
-def stability_image(smap: StabilityMap, floor: float | None) -> npt.NDArray[np.uint8]:
-    """Viridis-like colours of log10(final loss − ``floor``) (plain values when ``floor``
-    is None, and for steps_to_converge); red: diverged; grey: no value."""
-    z = smap.values
-    if smap.measure == "final_loss" and floor is not None:
-        with np.errstate(all="ignore"):
-            z = np.log10(np.maximum(z - floor, 1e-30))
-    ok = np.isfinite(z)
-    rgb = np.empty((*z.shape, 3))
-    if ok.any():
-        lo, hi = float(z[ok].min()), float(z[ok].max())
-        t = (z[ok] - lo) / (hi - lo) if hi > lo else np.zeros(int(ok.sum()))
-        anchors = np.linspace(0.0, 1.0, len(VIRIDIS))
-        rgb[ok] = np.column_stack([np.interp(t, anchors, VIRIDIS[:, c]) for c in range(3)])
-    rgb[~ok] = STABILITY_MISSING_RGB
-    rgb[smap.diverged] = STABILITY_DIVERGED_RGB
-    return _picture(rgb)
 
 
 def _flag(flag: str, text: str, parse: Callable[..., T], *args: Any) -> T:

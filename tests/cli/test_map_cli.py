@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from gdviz.cli import main
-from gdviz.cli.map import PALETTE, STABILITY_DIVERGED_RGB, scale_of
 from gdviz.core.maps import basin_map, stability_map
+from gdviz.export.maps import PALETTE, STABILITY_DIVERGED_RGB, scale_of
 
 
 def run_ok(capsys, *args: str) -> None:
