@@ -33,6 +33,7 @@ from gdviz.scenario import Scenario
 from gdviz.ui.export_actions import ExportActions
 from gdviz.ui.files import ScenarioFiles
 from gdviz.ui.lecture_keys import LectureKeys
+from gdviz.ui.map_job import BasinMaps
 from gdviz.ui.panels.about import AboutPanel
 from gdviz.ui.panels.equation import EquationPanel
 from gdviz.ui.panels.landscape import LandscapePanel
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.exports = ExportActions(self, session, self.current_scenario)
         self.setAcceptDrops(True)
         self.lecture = LectureKeys(self, session, self.files, self.docks["equation"])
+        self.maps = BasinMaps(self, session, self.contour)
         self._build_menus()
         self._connect()
         self._landscape_changed()
@@ -184,6 +186,11 @@ class MainWindow(QMainWindow):
         reset_layout.triggered.connect(self._reset_layout)
         view_menu.addSeparator()
         view_menu.addAction(reset_layout)
+
+        maps_menu = bar.addMenu("&Maps")
+        for action in self.maps.actions():
+            maps_menu.addAction(action)
+            self.addAction(action)
 
         help_menu = bar.addMenu("&Help")
         keys = QAction("Keyboard shortcuts", self)
@@ -298,6 +305,7 @@ class MainWindow(QMainWindow):
             if event is not None:
                 event.ignore()
             return
+        self.maps.stop()
         if self.remember_layout:
             settings = QSettings("gdviz", "gdviz")
             settings.setValue(f"{SETTINGS_KEY}/geometry", self.saveGeometry())

@@ -16,7 +16,9 @@ from PyQt6.QtCore import QRectF
 from PyQt6.QtGui import QBrush
 from PyQt6.QtWidgets import QWidget
 
+from gdviz.core.maps import BasinMap
 from gdviz.core.run import RUNNING
+from gdviz.export.maps import basin_colours
 from gdviz.ui.session import Session
 from gdviz.ui.style import COLORMAP, font, line_px, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
@@ -39,6 +41,9 @@ ARROW_LONGEST = 0.12  # the longest arrow of a kind, as a fraction of the view's
 ARROW_SHORTEST = 0.035
 OFF_VIEW = "→↗↑↖←↙↓↘"  # the marker of a running point outside the view: where it is
 IMAGE_OPACITY = 0.6  # a muted map keeps the runs' colours readable on a projector
+OVERLAY_OPACITY = 0.55  # a basin map tints the map; contour lines and runs stay readable
+
+
 class RunNow(NamedTuple):
     """One run at the cursor, as the arrows and markers need it; arrays (2,)."""
 
@@ -79,6 +84,10 @@ class ContourView(PlotView):
             item.setZValue(z)
             plot.addItem(item)
         self.image.setOpacity(IMAGE_OPACITY)
+        self.overlay = pg.ImageItem()  # a basin map, between the colours and the lines
+        self.overlay.setZValue(-9.5)
+        self.overlay.setOpacity(OVERLAY_OPACITY)
+        plot.addItem(self.overlay)
         self.points.setZValue(30)
         plot.addItem(self.points)
         self.colorbar = pg.ColorBarItem(colorMap=COLORMAP, interactive=False, width=16,
@@ -112,8 +121,21 @@ class ContourView(PlotView):
             (x0, x1), (y0, y1) = self.session.landscape.domain
             self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
+    def set_overlay(self, bmap: BasinMap | None) -> None:
+        """Lay a basin map under the contour lines (None: take it away)."""
+        if bmap is None:
+            self.overlay.clear()
+            return
+        rgb = np.clip(np.rint(basin_colours(bmap)), 0, 255).astype(np.uint8)
+        xs, ys = bmap.xs, bmap.ys
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        self.overlay.setImage(rgb, autoLevels=False)
+        self.overlay.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, len(xs) * dx,
+                                    len(ys) * dy))
+
     def _on_landscape(self) -> None:
         land = self.session.landscape
+        self.overlay.clear()  # a map of another landscape means nothing here
         self.colorbar.setVisible(self.active)
         box = self.session.view_box
         if self.active and box is not None and box[1] is not None:
