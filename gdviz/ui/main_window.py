@@ -31,6 +31,7 @@ from PyQt6.QtWidgets import (
 
 from gdviz.scenario import Scenario
 from gdviz.ui.export_actions import ExportActions
+from gdviz.ui.fair_lr import FairComparison
 from gdviz.ui.files import ScenarioFiles
 from gdviz.ui.lecture_keys import LectureKeys
 from gdviz.ui.map_job import BasinMaps
@@ -126,6 +127,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.lecture = LectureKeys(self, session, self.files, self.docks["equation"])
         self.maps = BasinMaps(self, session, self.contour)
+        self.fair = FairComparison(self, session)
         self._build_menus()
         self._connect()
         self._landscape_changed()
@@ -188,7 +190,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(reset_layout)
 
         maps_menu = bar.addMenu("&Maps")
-        for action in self.maps.actions():
+        for action in (*self.maps.actions(), self.fair.action):
             maps_menu.addAction(action)
             self.addAction(action)
 
@@ -306,6 +308,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
             return
         self.maps.stop()
+        self.fair.wait()
         if self.remember_layout:
             settings = QSettings("gdviz", "gdviz")
             settings.setValue(f"{SETTINGS_KEY}/geometry", self.saveGeometry())

@@ -6,11 +6,14 @@ then starts the race from that pixel, as any click does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PyQt6.QtCore import QObject, QThread, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
 
-from gdviz.core.maps import BasinMap, basin_map
+from gdviz.core.maps import basin_map
 from gdviz.ui.session import Session
 from gdviz.ui.views.contour import ContourView
 from gdviz.ui.views.plotview import view_box
@@ -23,15 +26,17 @@ class Cancelled(Exception):
     """Raised inside the worker's progress callback to stop the map."""
 
 
-class BasinWorker(QThread):
-    """Computes one basin map off the GUI thread; ``sigProgress(done, total)``."""
+class CoreWorker(QThread):
+    """Runs ``work(progress=…, **job)`` of the core off the GUI thread, with
+    ``sigProgress(done, total)``; ``cancelled = True`` stops it at its next progress."""
 
     sigProgress = pyqtSignal(int, int)
 
-    def __init__(self, job: dict[str, object], parent: QObject | None = None) -> None:
+    def __init__(self, work: Callable[..., Any], job: dict[str, Any],
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.job = job
-        self.result: BasinMap | None = None
+        self.work, self.job = work, job
+        self.result: Any = None
         self.error: str | None = None
         self.cancelled = False
 
@@ -42,7 +47,7 @@ class BasinWorker(QThread):
 
     def run(self) -> None:  # noqa: D102 - QThread's entry point
         try:
-            self.result = basin_map(progress=self._progress, **self.job)  # type: ignore[arg-type]
+            self.result = self.work(progress=self._progress, **self.job)
         except Cancelled:
             self.result = None
         except ValueError as err:
@@ -62,7 +67,7 @@ class BasinMaps(QObject):
         self.basin_action.triggered.connect(lambda _c=False: self.start())
         self.clear_action = QAction("&Clear the map", window)
         self.clear_action.triggered.connect(lambda _c=False: contour.set_overlay(None))
-        self.worker: BasinWorker | None = None
+        self.worker: CoreWorker | None = None
         self.progress: QProgressDialog | None = None
 
     def actions(self) -> list[QAction]:
@@ -88,7 +93,7 @@ class BasinMaps(QObject):
         if self.worker is not None:
             return  # one map at a time
         self.session.pause()
-        self.worker = BasinWorker(job, self)
+        self.worker = CoreWorker(basin_map, job, self)
         self.progress = QProgressDialog("Running the optimizer from every start…", "Cancel",
                                         0, 100, self.window)
         self.progress.setWindowTitle("Basin map")
