@@ -48,19 +48,22 @@ def application() -> QApplication:
         app.setApplicationName("gdviz")
         app.setOrganizationName("gdviz")
     configure()
+    style.apply_palette(app)
     if style.SCALE != 1.0:  # presenter mode: menus, panels and dialogs grow too
         app.setFont(style.font())
     return app
 
 
 def launch(scenario: Scenario, source: str | None = None, steps: int | None = None,
-           screenshot: str | Path | None = None, present: bool = False) -> int:
+           screenshot: str | Path | None = None, present: bool = False,
+           theme: str = "light") -> int:
     """Open the window on ``scenario`` (blocking) or, with ``screenshot``, save it as PNG
     and return. ``steps``: compute that many steps before showing (with a screenshot and
     no ``steps``, the whole race). ``present``: presenter mode, fonts and lines enlarged
     for a projector, full screen with the side panels hidden."""
     from gdviz.ui.main_window import MainWindow
 
+    style.set_theme(theme)
     if present:
         style.set_scale(style.PRESENTER_SCALE)
 

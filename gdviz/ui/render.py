@@ -112,7 +112,8 @@ class FrameRenderer(QWidget):
             raise NeedsOpenGL("the 3-D view needs OpenGL, which needs a display")
         self.session = Session(scenario)
         self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        self.setStyleSheet("background: white;")
+        self.setStyleSheet(f"background: {style.THEME.background}; "
+                           f"color: {style.THEME.foreground};")
         self.title = QLabel()
         self.title.setFont(style.font(HEADER_PT, bold=True))
         self.step_label = QLabel()

@@ -8,8 +8,9 @@ from gdviz.core.hyper import Value
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.core.race import RunSpec
 
-PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
-           "#e377c2", "#17becf", "#bcbd22", "#7f7f7f")
+# colour-blind safe (Okabe & Ito, without yellow and black), then Tol's wine, teal, olive
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#882255",
+           "#44AA99", "#999933", "#777777")
 
 
 def next_color(runs: Sequence[RunSpec]) -> str:

@@ -2,19 +2,76 @@
 
 ``SCALE`` multiplies every font size and line width; presenter mode (``gdviz gui
 --present``) raises it before the window is built, for a projector and the back row.
+``THEME`` holds the colours of the window (light, dark or high contrast), chosen before
+the window is built (``gdviz gui --theme``).
 """
 
 from __future__ import annotations
 
-import pyqtgraph as pg
-from PyQt6.QtGui import QColor, QFont
+from dataclasses import dataclass
 
-BACKGROUND = "w"
-FOREGROUND = "#222222"
+import pyqtgraph as pg
+from PyQt6.QtGui import QColor, QFont, QPalette
+from PyQt6.QtWidgets import QApplication
+
 FONT_PT = 11
 COLORMAP = "viridis"
 SCALE = 1.0
 PRESENTER_SCALE = 1.7  # 11 pt → about 19 pt, lines 2.5 px → about 4 px
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours of a theme: plots, panels and the labels drawn over plots."""
+
+    name: str
+    background: str  # plots and the 3-D view
+    foreground: str  # axes, ticks and text
+    card: str  # an optimizer card
+    card_selected: str
+    muted: str  # secondary text (kinds, descriptions)
+    label_fill: str  # behind text drawn over a plot (end markers, readouts)
+    dark: bool  # the window's own palette is dark
+    map_opacity: float = 0.6  # the contour map's colours (muted: the runs stay readable)
+    line_alpha: int = 90  # the contour lines
+
+
+THEMES = {
+    "light": Theme("light", "#ffffff", "#222222", "#ffffff", "#eef3fb", "#555555", "#ffffff",
+                   False),
+    "dark": Theme("dark", "#1b1b1f", "#e4e4e4", "#26262b", "#2e3a52", "#a8a8a8", "#1b1b1f",
+                  True),
+    "contrast": Theme("contrast", "#ffffff", "#000000", "#ffffff", "#d6e4ff", "#000000",
+                      "#ffffff", False, map_opacity=0.9, line_alpha=220),
+}
+THEME = THEMES["light"]
+
+
+def set_theme(name: str) -> None:
+    """Use theme ``name`` for everything built from now on (ValueError if unknown)."""
+    global THEME
+    if name not in THEMES:
+        raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
+    THEME = THEMES[name]
+
+
+def apply_palette(app: QApplication) -> None:
+    """The window's palette for a dark or high-contrast theme (light keeps the system's)."""
+    if THEME.name == "light":
+        return
+    app.setStyle("Fusion")
+    palette = QPalette()
+    role = QPalette.ColorRole
+    window, text = (QColor("#202024"), QColor("#e8e8e8")) if THEME.dark else (
+        QColor("#ffffff"), QColor("#000000"))
+    base = QColor("#2a2a30") if THEME.dark else QColor("#ffffff")
+    for r, c in ((role.Window, window), (role.WindowText, text), (role.Base, base),
+                 (role.AlternateBase, window), (role.Text, text), (role.Button, window),
+                 (role.ButtonText, text), (role.ToolTipBase, base), (role.ToolTipText, text),
+                 (role.Highlight, QColor("#3d6fd9" if THEME.dark else "#0033cc")),
+                 (role.HighlightedText, QColor("#ffffff"))):
+        palette.setColor(r, c)
+    app.setPalette(palette)
 
 
 def set_scale(scale: float) -> None:
@@ -38,8 +95,8 @@ def configure() -> None:
     # segmented lines: thick antialiased polylines are drawn as segments, several times
     # faster in Qt's raster engine than one stroked path
     pg.setConfigOptions(antialias=True, useOpenGL=False, segmentedLineMode="on",
-                        background=BACKGROUND,
-                        foreground=FOREGROUND, imageAxisOrder="row-major")
+                        background=THEME.background,
+                        foreground=THEME.foreground, imageAxisOrder="row-major")
 
 
 def font(points: float | None = None, bold: bool = False) -> QFont:

@@ -23,7 +23,7 @@ class AboutPanel(QWidget):
         self.description.setFont(style.font(style.FONT_PT))
         self.description.setWordWrap(True)
         self.description.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.description.setStyleSheet("color: #333333;")
+        self.description.setStyleSheet(f"color: {style.THEME.muted};")
         inner = QWidget()
         box = QVBoxLayout(inner)
         box.setContentsMargins(8, 6, 8, 6)

@@ -45,7 +45,7 @@ class LandscapePanel(QWidget):
         self.formula = _wrapped_label(style.FONT_PT + 2)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.description = _wrapped_label(style.FONT_PT - 1)
-        self.description.setStyleSheet("color: #444444;")
+        self.description.setStyleSheet(f"color: {style.THEME.muted};")
         self.params_form = QFormLayout()
         self.param_edits: dict[str, ValueEdit] = {}
         self.log_contours = QCheckBox("log contours")
@@ -78,7 +78,7 @@ class LandscapePanel(QWidget):
             header = QStandardItem(GROUP_TITLES.get(group, group))
             header.setFlags(Qt.ItemFlag.NoItemFlags)
             header.setFont(style.font(bold=True))
-            header.setForeground(style.qcolor("#555555"))
+            header.setForeground(style.qcolor(style.THEME.muted))
             model.appendRow(header)
             for name in names:
                 item = QStandardItem("   " + LANDSCAPES[name].title)

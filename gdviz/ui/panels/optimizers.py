@@ -76,7 +76,7 @@ class RunCard(QFrame):
             lambda text: self.label.attempt(lambda: session.set_appearance(index, label=text)))
         kind = QLabel(f"{spec.title} ({run.optimizer})")
         kind.setToolTip(spec.description)
-        kind.setStyleSheet("color: #555555;")
+        kind.setStyleSheet(f"color: {style.THEME.muted};")
         kind.setFont(style.font(style.FONT_PT - 1))
         self.remove = QToolButton()
         self.remove.setText("×")
@@ -114,7 +114,7 @@ class RunCard(QFrame):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         mono.setPointSize(style.scaled(style.FONT_PT - 1))
         equations.setFont(mono)
-        equations.setStyleSheet("color: #333333;")
+        equations.setStyleSheet(f"color: {style.THEME.foreground};")
         equations.setWordWrap(True)  # a long rule wraps instead of widening the card
         box = QVBoxLayout(self)
         box.setContentsMargins(10, 6, 6, 6)
@@ -150,7 +150,8 @@ class RunCard(QFrame):
         self._restyle(self.session.runs[self.index].color)
 
     def _restyle(self, color: str) -> None:
-        width, background = (2, "#eef3fb") if self.selected else (1, "#ffffff")
+        theme = style.THEME
+        width, background = (2, theme.card_selected) if self.selected else (1, theme.card)
         self.setStyleSheet(
             f"QFrame#runCard {{ background: {background}; border: {width}px solid "
             f"{color if self.selected else '#c8c8c8'}; border-left: 6px solid {color}; "

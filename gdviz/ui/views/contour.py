@@ -19,6 +19,7 @@ from PyQt6.QtWidgets import QWidget
 from gdviz.core.maps import BasinMap
 from gdviz.core.run import RUNNING
 from gdviz.export.maps import basin_colours
+from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.style import COLORMAP, font, line_px, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
@@ -40,7 +41,6 @@ QUIVER_RES = 20
 ARROW_LONGEST = 0.12  # the longest arrow of a kind, as a fraction of the view's width
 ARROW_SHORTEST = 0.035
 OFF_VIEW = "→↗↑↖←↙↓↘"  # the marker of a running point outside the view: where it is
-IMAGE_OPACITY = 0.6  # a muted map keeps the runs' colours readable on a projector
 OVERLAY_OPACITY = 0.55  # a basin map tints the map; contour lines and runs stay readable
 
 
@@ -72,7 +72,8 @@ class ContourView(PlotView):
         plot.vb.setAspectLocked(True)
         plot.vb.disableAutoRange()
         self.image = pg.ImageItem(colorMap=pg.colormap.get(COLORMAP))
-        self.contours = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(qcolor("#000000", 90)))
+        lines = pg.mkPen(qcolor("#000000", style.THEME.line_alpha))
+        self.contours = pg.PlotDataItem(connect="pairs", pen=lines)
         self.quiver = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(qcolor("#333333", 110)))
         self.minima = pg.ScatterPlotItem(symbol="star", size=line_px(18), brush="w",
                                          pen=pg.mkPen("k", width=line_px(1.5)))
@@ -83,7 +84,7 @@ class ContourView(PlotView):
                                   self.starts), start=-10):
             item.setZValue(z)
             plot.addItem(item)
-        self.image.setOpacity(IMAGE_OPACITY)
+        self.image.setOpacity(style.THEME.map_opacity)
         self.overlay = pg.ImageItem()  # a basin map, between the colours and the lines
         self.overlay.setZValue(-9.5)
         self.overlay.setOpacity(OVERLAY_OPACITY)
@@ -96,7 +97,7 @@ class ContourView(PlotView):
         self.colorbar.getAxis("right").setTickFont(font(9))
         for side in ("left", "right"):
             self.colorbar.getAxis(side).enableAutoSIPrefix(False)
-        self.colorbar.bar.setOpacity(IMAGE_OPACITY)
+        self.colorbar.bar.setOpacity(style.THEME.map_opacity)
         self.trails: list[pg.PlotCurveItem] = []
         self.grad_arrows: list[Arrow] = []
         self.vel_arrows: list[Arrow] = []

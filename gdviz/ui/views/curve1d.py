@@ -11,6 +11,7 @@ from PyQt6.QtGui import QBrush
 from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.run import RUNNING
+from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.style import font, line_px, qcolor, style_plot
 from gdviz.ui.views.plotview import (
@@ -150,7 +151,7 @@ class CurveView(PlotView):
             arrow.remove(self.plot)
         runs = self.session.runs
         self.tangents = [pg.PlotDataItem(pen=pg.mkPen(r.color, width=line_px(2.5))) for r in runs]
-        self.slope_labels = [pg.TextItem(color=r.color, fill=qcolor("#ffffff", 200),
+        self.slope_labels = [pg.TextItem(color=r.color, fill=qcolor(style.THEME.label_fill, 200),
                                          anchor=(0, 0.5)) for r in runs]
         self._brushes = [pg.mkBrush(r.color) for r in runs]
         self.step_arrows = [Arrow(self.plot, r.color, z=25) for r in runs]

@@ -9,6 +9,7 @@ from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.core.run import CONVERGED, DIVERGED, Snapshot
+from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.style import font, line_px, qcolor
 
@@ -45,7 +46,7 @@ def stop_text(status: str, stopped_at: int) -> str:
 
 def marker_item(color: str) -> pg.TextItem:
     """A bold end marker in a run's colour on a light fill, drawn above the runs' items."""
-    marker = pg.TextItem(color=color, fill=qcolor("#ffffff", 200))
+    marker = pg.TextItem(color=color, fill=qcolor(style.THEME.label_fill, 200))
     marker.setFont(font(13, bold=True))
     marker.setZValue(40)
     return marker

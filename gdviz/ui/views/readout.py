@@ -13,6 +13,7 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF
 
+from gdviz.ui import style
 from gdviz.ui.style import font, qcolor
 
 NEAR_PX = 40  # a curve farther than this from the pointer is not read off
@@ -26,7 +27,7 @@ class CurveReadout:
 
     def __init__(self, plot: pg.PlotItem, quantity: str) -> None:
         self.plot, self.quantity = plot, quantity
-        self.label = pg.TextItem(anchor=(0, 1), fill=qcolor("#ffffff", 225))
+        self.label = pg.TextItem(anchor=(0, 1), fill=qcolor(style.THEME.label_fill, 225))
         self.label.setFont(font(10))
         self.label.setZValue(50)
         self.label.hide()

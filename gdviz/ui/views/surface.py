@@ -181,7 +181,7 @@ class SurfaceView(QWidget):
         fmt.setDepthBufferSize(24)  # without it hidden faces show through
         fmt.setSamples(4)  # multisampling: smooth silhouettes and trails
         self.gl.setFormat(fmt)
-        self.gl.setBackgroundColor("w")
+        self.gl.setBackgroundColor(style.THEME.background)
         self.gl.setToolTip(HINT)
         self.gl.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys step the race, not the camera
         layout = QVBoxLayout(self)
