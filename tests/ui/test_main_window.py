@@ -402,3 +402,13 @@ def test_presenter_mode_enlarges_and_hides_the_side_panels(qtbot, tmp_path):
     assert not window.isFullScreen()
     assert {name for name, dock in window.docks.items() if dock.isVisible()} == shown
     assert style.SCALE == 1.0  # the font scale is a start-up choice of the process
+
+
+@pytest.mark.parametrize(("theme", "dark"), [("dark", True), ("contrast", False)])
+def test_themes_colour_the_whole_window(tmp_path, theme, dark):
+    out = tmp_path / f"{theme}.png"
+    done = gui("--scenario", "ravine", "--theme", theme, "--steps", "5", "--screenshot",
+               str(out))
+    assert done.returncode == 0, done.stderr
+    brightness = pixels(QImage(str(out))).mean()
+    assert (brightness < 110) if dark else (brightness > 150)
