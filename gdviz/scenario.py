@@ -51,7 +51,8 @@ __all__ = ["OVERLAYS", "SPEED_RANGE", "VIEWS", "Scenario", "ScenarioError", "Vie
 
 VERSION = 1
 DEFAULT_SPEED = 30.0
-_TOP_KEYS = ("version", "title", "description", "landscape", "run", "optimizer", "view")
+_TOP_KEYS = ("version", "title", "description", "landscape", "network", "run", "optimizer",
+             "view")
 
 
 class ScenarioError(ValueError):
@@ -111,7 +112,10 @@ class Scenario:
     description: str = ""
 
     def __post_init__(self) -> None:
-        check_axes(self.race.landscape, self.view.y)
+        if self.race.network is None:
+            check_axes(self.race.landscape, self.view.y)
+        elif (self.view.x, self.view.y, self.view.log_contours) != (None, None, None):
+            raise ValueError("a network race has no view box: x, y and log_contours are unset")
 
 
 # ---- reading -------------------------------------------------------------------------
@@ -187,14 +191,21 @@ def dumps_scenario(s: Scenario) -> str:
         doc["title"] = s.title
     if s.description:
         doc["description"] = s.description
-    land: dict[str, Any] = {"name": race.landscape}
-    if race.params:
-        land["params"] = dict(race.params)
-    box = {k: v for k, v in (("x", view.x), ("y", view.y), ("log_contours", view.log_contours))
-           if v is not None}
-    if box:
-        land["view"] = {k: list(v) if isinstance(v, tuple) else v for k, v in box.items()}
-    doc["landscape"] = land
+    if race.network is not None:
+        net = race.network
+        doc["network"] = {"dataset": net.dataset, "dataset_options": dict(net.options),
+                          "data_seed": net.data_seed, "test_fraction": net.test_fraction,
+                          "sizes": list(net.sizes), "activation": net.activation,
+                          "loss": net.loss}
+    else:
+        land: dict[str, Any] = {"name": race.landscape}
+        if race.params:
+            land["params"] = dict(race.params)
+        box = {k: v for k, v in (("x", view.x), ("y", view.y),
+                                 ("log_contours", view.log_contours)) if v is not None}
+        if box:
+            land["view"] = {k: list(v) if isinstance(v, tuple) else v for k, v in box.items()}
+        doc["landscape"] = land
     run: dict[str, Any] = {"steps": race.steps, "seed": race.seed, "tol": race.tol}
     if race.start is not None:
         run["start"] = list(race.start)

@@ -21,8 +21,11 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from gdviz.core.hyper import Hyper, Value
+from gdviz.core.datasets import DATASETS
+from gdviz.core.hyper import BATCH_SIZE, Hyper, Value
 from gdviz.core.landscapes import LANDSCAPES
+from gdviz.core.mlp import ACTIVATIONS, LOSSES
+from gdviz.core.network import HESSIAN_OPTIMIZERS, NAME, NetworkSpec
 from gdviz.core.optimizers import OPTIMIZERS, OptimizerSpec
 from gdviz.core.race import Edit, RaceSpec, RunSpec, ScheduleSpec, check_point, check_seed
 from gdviz.core.schedules import SCHEDULES
@@ -35,6 +38,8 @@ OVERLAY_DEFAULTS: Mapping[str, bool] = MappingProxyType(
 SPEED_RANGE = (1.0, 1000.0)  # steps per second
 Table = Mapping[str, object]
 RACE_KEYS = {"landscape": ("name", "params", "view"),
+             "network": ("dataset", "dataset_options", "data_seed", "test_fraction", "sizes",
+                         "activation", "loss", "batch_size"),
              "run": ("start", "steps", "seed", "tol", "steps_per_second")}
 RUN_KEYS = ("name", "label", "color", "start", "seed", "schedule", "edits")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -198,8 +203,14 @@ def seed(value: object, path: str) -> int:
 
 # ---- the race ------------------------------------------------------------------------
 def read_race(doc: Table) -> RaceSpec:
-    """``[landscape]``, ``[run]`` and every ``[[optimizer]]`` as a RaceSpec (the view keys
-    of ``[landscape]`` and ``[run]`` are only allowed here, not read)."""
+    """``[landscape]`` (or ``[network]``), ``[run]`` and every ``[[optimizer]]`` as a
+    RaceSpec (the view keys of ``[landscape]`` and ``[run]`` are only allowed here, not
+    read)."""
+    if "network" in doc:
+        if "landscape" in doc:
+            raise Problem("network", "a scenario races on a [landscape] or on a [network], "
+                                     "not both")
+        return _read_network_race(doc)
     if "landscape" not in doc:
         raise Problem("landscape", "missing (required): a [landscape] table with a name")
     land_tab = table(doc["landscape"], "landscape")
@@ -217,9 +228,19 @@ def read_race(doc: Table) -> RaceSpec:
             params[key] = number(value, join("landscape.params", key))
             with at(join("landscape.params", key)):
                 land.with_params(**{key: params[key]})
+    race = _read_run_table(doc, RaceSpec(name, params=params))
+    run_tab = table(doc.get("run", {}), "run")
+    if "start" in run_tab:
+        race = replace(race, start=point(run_tab["start"], "run.start", land.dim))
+    runs = tables(doc.get("optimizer", []), "optimizer")
+    return replace(race, runs=tuple(read_run(t, join("optimizer", i), land.dim)
+                                    for i, t in enumerate(runs)))
+
+
+def _read_run_table(doc: Table, race: RaceSpec) -> RaceSpec:
+    """``race`` with the steps, tol and seed of ``[run]`` (its start is read by the caller)."""
     run_tab = table(doc.get("run", {}), "run")
     keys(run_tab, "run", RACE_KEYS["run"])
-    race = RaceSpec(name, params=params)
     if "steps" in run_tab:
         with at("run.steps"):
             race = replace(race, steps=whole(run_tab["steps"], "run.steps"))
@@ -228,21 +249,87 @@ def read_race(doc: Table) -> RaceSpec:
             race = replace(race, tol=number(run_tab["tol"], "run.tol"))
     if "seed" in run_tab:
         race = replace(race, seed=seed(run_tab["seed"], "run.seed"))
-    if "start" in run_tab:
-        race = replace(race, start=point(run_tab["start"], "run.start", land.dim))
-    runs = tables(doc.get("optimizer", []), "optimizer")
-    return replace(race, runs=tuple(read_run(t, join("optimizer", i), land.dim)
-                                    for i, t in enumerate(runs)))
+    return race
 
 
-def read_run(tab: Table, path: str, dim: int) -> RunSpec:
-    """One ``[[optimizer]]`` table: hyperparameters are keys of the table itself."""
+_NO_START = "a network race starts every run from the same initial weights: no start point"
+
+
+def _read_network_race(doc: Table) -> RaceSpec:
+    """A race on ``[network]``: the optimizers' tables take no start, and an sgd table
+    without its own ``batch_size`` takes the one of ``[network]`` (when given)."""
+    network, batch_size = read_network(doc["network"], "network")
+    race = _read_run_table(doc, RaceSpec(NAME, network=network))
+    if "start" in table(doc.get("run", {}), "run"):
+        raise Problem("run.start", _NO_START)
+    defaults = {} if batch_size is None else {"batch_size": batch_size}
+    runs = []
+    for i, tab in enumerate(tables(doc.get("optimizer", []), "optimizer")):
+        path = join("optimizer", i)
+        if "start" in tab:
+            raise Problem(join(path, "start"), _NO_START)
+        run = read_run(tab, path, 0, defaults)
+        if run.optimizer in HESSIAN_OPTIMIZERS:
+            raise Problem(join(path, "name"), f"{run.optimizer} needs the Hessian, which a "
+                                              "network race does not have")
+        runs.append(run)
+    return replace(race, runs=tuple(runs))
+
+
+def read_network(value: object, path: str) -> tuple[NetworkSpec, int | None]:
+    """``[network]``: ``dataset`` and its ``dataset_options`` table (the dataset's own
+    options, e.g. ``{ n_samples = 300, noise = 0.1 }``), ``data_seed``, ``test_fraction``,
+    ``sizes`` (input size first, output size last), ``activation`` (default tanh) and
+    ``loss`` (default: cross_entropy on classification data, mse on regression data). The
+    optional ``batch_size`` is not part of the network: it is the default batch size of
+    the race's sgd runs that do not set their own, and is returned beside the spec."""
+    tab = table(value, path)
+    keys(tab, path, RACE_KEYS["network"], required=("dataset", "sizes"))
+    name_path = join(path, "dataset")
+    data = pick(string(tab["dataset"], name_path), DATASETS, "dataset", name_path)
+    options: dict[str, Value] = {}
+    if "dataset_options" in tab:
+        opt_path = join(path, "dataset_options")
+        opt_tab = table(tab["dataset_options"], opt_path)
+        keys(opt_tab, opt_path, (h.name for h in data.options))
+        options = hyper_values(data.options, opt_tab, opt_path)
+    sizes_path = join(path, "sizes")
+    sizes = tuple(whole(v, join(sizes_path, i))
+                  for i, v in enumerate(array(tab["sizes"], sizes_path)))
+    default_loss = "cross_entropy" if data.task == "classification" else "mse"
+    chosen = {}
+    for key, registry, default in (("activation", ACTIVATIONS, "tanh"),
+                                   ("loss", LOSSES, default_loss)):
+        word = string(tab.get(key, default), join(path, key))
+        pick(word, registry, key, join(path, key))
+        chosen[key] = word
+    data_seed = seed(tab["data_seed"], join(path, "data_seed")) if "data_seed" in tab else 0
+    fraction = 0.2
+    if "test_fraction" in tab:
+        fraction = number(tab["test_fraction"], join(path, "test_fraction"))
+        if not 0.0 < fraction < 1.0:
+            raise Problem(join(path, "test_fraction"), f"must be in (0, 1), got {fraction:g}")
+    batch_size = None
+    if "batch_size" in tab:
+        batch_size = int(hyper_value(BATCH_SIZE, tab["batch_size"], join(path, "batch_size")))
+    with at(path):
+        network = NetworkSpec(data.name, sizes, chosen["activation"], chosen["loss"], options,
+                              data_seed, fraction)
+    return network, batch_size
+
+
+def read_run(tab: Table, path: str, dim: int,
+             defaults: Mapping[str, Value] | None = None) -> RunSpec:
+    """One ``[[optimizer]]`` table: hyperparameters are keys of the table itself;
+    ``defaults`` fill in hyperparameters of the optimizer that the table leaves out."""
     name_path = join(path, "name")
     if "name" not in tab:
         raise Problem(name_path, "missing (required)")
     spec = pick(string(tab["name"], name_path), OPTIMIZERS, "optimizer", name_path)
     keys(tab, path, (*RUN_KEYS, *(h.name for h in spec.hyper)))
-    hyper = hyper_values(spec.hyper, tab, path)
+    given = defaults or {}
+    hyper = {**{h.name: given[h.name] for h in spec.hyper if h.name in given},
+             **hyper_values(spec.hyper, tab, path)}
     label = string(tab.get("label", ""), join(path, "label"))
     color = string(tab.get("color", ""), join(path, "color"))
     if color and not _COLOR.fullmatch(color):
@@ -330,12 +417,13 @@ def check_speed(steps_per_second: float) -> float:
 def read_view(doc: Table, race: RaceSpec) -> dict[str, Any]:
     """The ViewSettings arguments from ``[landscape].view``, ``[run].steps_per_second``
     and ``[view]`` (``read_race`` has checked that those two tables are tables)."""
-    box = table(doc["landscape"], "landscape").get("view", {})
+    box = table(doc.get("landscape", {}), "landscape").get("view", {})
     box = table(box, "landscape.view")
     keys(box, "landscape.view", ("x", "y", "log_contours"))
     view: dict[str, Any] = {}
-    with at("landscape.view.y"):
-        check_axes(race.landscape, box.get("y"))
+    if race.network is None:
+        with at("landscape.view.y"):
+            check_axes(race.landscape, box.get("y"))
     for axis in ("x", "y"):
         if axis in box:
             path = join("landscape.view", axis)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import math
 import string
+from dataclasses import replace
 from typing import Any
 
 from hypothesis import reject
 from hypothesis import strategies as st
 
+from gdviz.core.datasets import DATASETS
 from gdviz.core.hyper import Hyper, Value
 from gdviz.core.landscapes import LANDSCAPES
+from gdviz.core.mlp import ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_UNITS
+from gdviz.core.network import HESSIAN_OPTIMIZERS, NetworkSpec
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.core.race import MAX_SEED, MAX_STEPS, Edit, RaceSpec, RunSpec, ScheduleSpec
 from gdviz.core.schedules import SCHEDULES
@@ -87,23 +91,56 @@ def races(draw: st.DrawFn) -> RaceSpec:
                     seed=draw(seeds), tol=draw(st.floats(0, allow_infinity=False)))
 
 
+@st.composite
+def networks(draw: st.DrawFn) -> NetworkSpec:
+    """A network that fits its data (small datasets: they are generated on every load)."""
+    data = DATASETS[draw(st.sampled_from(list(DATASETS)))]
+    options = draw(hyper_subsets(tuple(h for h in data.options if h.name != "n_samples")))
+    options["n_samples"] = draw(st.integers(10, 120))
+    made = data.make(0, **options)
+    classify = data.task == "classification"
+    hidden = draw(st.lists(st.integers(1, MAX_UNITS), min_size=1, max_size=MAX_HIDDEN_LAYERS))
+    sizes = (made.X.shape[1], *hidden, made.n_classes if classify else 1)
+    try:
+        return NetworkSpec(data.name, sizes, draw(st.sampled_from(list(ACTIVATIONS))),
+                           "cross_entropy" if classify else "mse", options, draw(seeds),
+                           draw(st.floats(0.05, 0.5)))
+    except ValueError:  # a split that leaves an empty part
+        reject()
+
+
+@st.composite
+def network_races(draw: st.DrawFn) -> RaceSpec:
+    """A race on a network: runs without starts, and none that needs a Hessian."""
+    racing = draw(st.lists(runs(1).filter(lambda r: r.optimizer not in HESSIAN_OPTIMIZERS),
+                           max_size=3))
+    return RaceSpec("network", tuple(replace(r, start=None) for r in racing),
+                    steps=draw(st.integers(0, MAX_STEPS)), seed=draw(seeds),
+                    tol=draw(st.floats(0, allow_infinity=False)), network=draw(networks()))
+
+
 intervals = st.tuples(finite, finite).filter(lambda t: t[0] != t[1]).map(
     lambda t: (min(t), max(t)))
 
 
 @st.composite
-def views(draw: st.DrawFn, dim: int) -> ViewSettings:
+def views(draw: st.DrawFn, dim: int, box: bool = True) -> ViewSettings:
+    """View settings; ``box=False`` (a network) leaves x, y and log_contours unset."""
     return ViewSettings(
         show=tuple(draw(st.lists(st.sampled_from(VIEWS), unique=True))),
-        x=draw(st.none() | intervals), y=draw(st.none() | intervals) if dim == 2 else None,
-        log_contours=draw(st.none() | st.booleans()), log_loss=draw(st.none() | st.booleans()),
+        x=draw(st.none() | intervals) if box else None,
+        y=draw(st.none() | intervals) if box and dim == 2 else None,
+        log_contours=draw(st.none() | st.booleans()) if box else None,
+        log_loss=draw(st.none() | st.booleans()),
         overlays=draw(st.dictionaries(st.sampled_from(OVERLAYS), st.booleans())),
         steps_per_second=draw(st.floats(*SPEED_RANGE)))
 
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    race = draw(races())
+    race = draw(races() | network_races())
+    if race.network is not None:
+        return Scenario(race, draw(views(1, box=False)), draw(words), draw(words))
     return Scenario(race, draw(views(LANDSCAPES[race.landscape].dim)),
                     draw(words), draw(words))
 

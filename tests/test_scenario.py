@@ -555,3 +555,65 @@ def test_random_text_gives_a_scenario_or_a_scenario_error(text: str) -> None:
                                         "view", "x"]), toml_values))
 def test_random_documents_give_a_scenario_or_a_scenario_error(doc: dict[str, Any]) -> None:
     loads_or_error(tomli_w.dumps(doc))
+
+
+# ---- network races ------------------------------------------------------------------
+NET = ("version = 1\n[network]\ndataset = 'spiral'\n"
+       "dataset_options = { n_samples = 60, noise = 0.1, classes = 3 }\n"
+       "sizes = [2, 8, 3]\n")
+
+
+def test_a_network_table_reads_as_a_network_race() -> None:
+    s = loads_scenario(NET + "batch_size = 16\n[run]\nseed = 4\n"
+                       "[[optimizer]]\nname = 'sgd'\n"
+                       "[[optimizer]]\nname = 'sgd'\nbatch_size = 8\n"
+                       "[[optimizer]]\nname = 'adam'\n")
+    network = s.race.network
+    assert network is not None and s.race.landscape == "network" and s.race.seed == 4
+    assert (network.dataset, network.sizes, network.activation, network.loss) == (
+        "spiral", (2, 8, 3), "tanh", "cross_entropy")
+    assert dict(network.options) == {"n_samples": 60, "noise": 0.1, "classes": 3, "turns": 1.0}
+    assert (network.data_seed, network.test_fraction) == (0, 0.2)
+    # [network].batch_size is the default of the sgd runs that do not set their own
+    assert [r.hyper.get("batch_size") for r in s.race.runs] == [16, 8, None]
+    assert loads_scenario(dumps_scenario(s)) == s
+    wave = loads_scenario("version = 1\n[network]\ndataset = 'wave'\nsizes = [1, 4, 1]\n")
+    assert wave.race.network is not None and wave.race.network.loss == "mse"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (NET + "[landscape]\nname = 'booth'\n",
+     "x.toml: network: a scenario races on a [landscape] or on a [network], not both"),
+    (NET.replace("sizes = [2, 8, 3]\n", ""), "x.toml: network.sizes: missing (required)"),
+    (NET + "datset = 'x'\n", "x.toml: network.datset: unknown key; did you mean 'dataset'?"),
+    (NET.replace("'spiral'", "'spirl'"),
+     "x.toml: network.dataset: unknown dataset 'spirl'; did you mean 'spiral'?"),
+    (NET.replace("classes = 3", "clases = 3"),
+     "x.toml: network.dataset_options.clases: unknown key; did you mean 'classes'?"),
+    (NET.replace("n_samples = 60", "n_samples = 2"),
+     "x.toml: network.dataset_options.n_samples: must be in [4, 100000], got 2"),
+    (NET.replace("[2, 8, 3]", "[2, 8, 'a']"),
+     'x.toml: network.sizes[2]: expected a whole number, got "a"'),
+    (NET.replace("[2, 8, 3]", "[2, 8, 2]"),
+     "x.toml: network: spiral has 3 classes: the last size must be 3, got 2"),
+    (NET + "activation = 'rellu'\n",
+     "x.toml: network.activation: unknown activation 'rellu'; did you mean 'relu'?"),
+    (NET + "loss = 'mse'\n", "x.toml: network: spiral is a classification set"),
+    (NET + "test_fraction = 1.5\n", "x.toml: network.test_fraction: must be in (0, 1)"),
+    (NET + "batch_size = 0\n", "x.toml: network.batch_size: must be in [1, 1e+06], got 0"),
+    (NET + "[run]\nstart = [0, 0]\n", "x.toml: run.start: a network race starts every run"),
+    (NET + "[[optimizer]]\nname = 'adam'\nstart = [0, 0]\n",
+     "x.toml: optimizer[0].start: a network race starts every run"),
+    (NET + "[[optimizer]]\nname = 'newton'\n",
+     "x.toml: optimizer[0].name: newton needs the Hessian"),
+])
+def test_each_network_problem_names_its_key_path(text: str, expected: str) -> None:
+    assert error_of(text).startswith(expected)
+
+
+def test_a_network_scenario_has_no_view_box() -> None:
+    race = loads_scenario(NET).race
+    with pytest.raises(ValueError, match="no view box"):
+        Scenario(race, ViewSettings(x=(0.0, 1.0)))
+    with pytest.raises(ScenarioError, match="not both"):
+        loads_scenario(NET + "[landscape.view]\nx = [0, 1]\n")

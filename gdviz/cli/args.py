@@ -240,6 +240,9 @@ def build_race(args: argparse.Namespace, default: RaceSpec | None = None) -> Rac
     overrides: dict[str, Any] = {k: getattr(args, k) for k in ("steps", "seed", "tol")
                                  if getattr(args, k) is not None}
     if args.start is not None:
+        if spec.network is not None:
+            raise ValueError("--start does not apply to a network race: every run starts "
+                             "from the initial weights drawn from --seed")
         land = spec.build_landscape()
         start = _flagged("--start", args.start, parse_start, args.start, land.dim)
         if run(land, "gd", starts=[start], steps=0).status[0] == DIVERGED:
@@ -264,6 +267,14 @@ def scenario_of(args: argparse.Namespace, default: str | None) -> tuple[Scenario
     if base is not None and args.landscape and args.landscape != base.race.landscape:
         scenario = Scenario(spec)  # another landscape: none of the preset's view fits
     return replace(scenario, race=spec), source
+
+
+def refuse_network(scenario: Scenario, source: str | None, what: str) -> None:
+    """ValueError for a network race where only landscape races can be shown yet."""
+    if scenario.race.network is not None:
+        name = source or "SCENARIO"
+        raise ValueError(f"{name}: network races {what} the window's network mode, which is "
+                         f"not built yet; use gdviz run --scenario {name}")
 
 
 def _race_from_flags(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:

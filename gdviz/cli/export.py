@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gdviz.cli.args import add_run_arguments, scenario_of
+from gdviz.cli.args import add_run_arguments, refuse_network, scenario_of
 from gdviz.cli.display import missing_display
 from gdviz.export.atomic import check_target
 
@@ -62,7 +62,8 @@ def _export(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise ValueError(str(exc)) from None
     size = parse_size(args.size) if args.size is not None else None
-    scenario, _ = scenario_of(args, None)
+    scenario, source = scenario_of(args, None)
+    refuse_network(scenario, source, "will be exported from")
     if missing_display() is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the 2-D views need no screen
     from gdviz.ui.app import application

@@ -1,10 +1,12 @@
 """What ``gdviz run`` writes: trajectories as CSV or JSON, to a file atomically.
 
 CSV columns ``CSV_COLUMNS``: steps+1 rows per run (step 0 is the start), ``run`` the
-0-based index of the run, ``y`` empty on 1-D landscapes, floats written with ``repr``
-(they round-trip). JSON: ``{"landscape", "runs": [{"optimizer", "hyper", "status",
-"stopped_at", "points", "loss", "grad_norm"}]}``, ``hyper`` the run's hyperparameters
-at step 0.
+0-based index of the run, ``y`` empty on 1-D landscapes, ``x`` and ``y`` both empty on a
+network (its weights have hundreds of dimensions: the JSON ``points`` hold them), floats
+written with ``repr`` (they round-trip). JSON: ``{"landscape", "runs": [{"optimizer",
+"hyper", "status", "stopped_at", "points", "loss", "grad_norm"}]}``, ``hyper`` the run's
+hyperparameters at step 0; on a network ``landscape`` is "network", ``loss`` the training
+loss and ``points`` the weight vectors.
 """
 
 from __future__ import annotations
@@ -39,8 +41,9 @@ def csv_text(trajs: Sequence[Trajectory]) -> str:
         rows = zip(points, traj.loss[:, 0].tolist(), traj.grad_norm[:, 0].tolist(),
                    row_statuses(traj), strict=True)
         for step, (p, loss, gnorm, status) in enumerate(rows):
+            x = repr(p[0]) if len(p) <= 3 else ""
             y = repr(p[1]) if len(p) == 2 else ""
-            writer.writerow((i, traj.optimizer, step, repr(p[0]), y, repr(loss), repr(gnorm),
+            writer.writerow((i, traj.optimizer, step, x, y, repr(loss), repr(gnorm),
                              status))
     return out.getvalue()
 

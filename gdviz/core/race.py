@@ -13,6 +13,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
+from gdviz.core.landscapes import Landscape
 from gdviz.core.optimizers import Optimizer, get_optimizer
 from gdviz.core.race_spec import (
     DEFAULT_STEPS,
@@ -38,7 +39,7 @@ def run_race(spec: RaceSpec, steps: int | None = None) -> list[Trajectory]:
     """Every run of ``spec`` recorded for ``steps`` (default ``spec.steps``) steps, with
     its edits applied: one one-start Trajectory per run, as ``gdviz.run`` returns."""
     n = spec.steps if steps is None else steps
-    land = spec.build_landscape()
+    land = spec.build_objective()
     trajs = []
     for i, r in enumerate(spec.runs):
         stepper = spec.stepper(i, land)
@@ -66,7 +67,7 @@ class Race:
         self._capacity = capacity
         self.revision = 0  # grows whenever the recorded timeline changes
         self._spec = spec
-        self.landscape = spec.build_landscape()
+        self.objective = spec.build_objective()
         self._restart()
 
     # ---- what it is --------------------------------------------------------------------
@@ -75,12 +76,19 @@ class Race:
         return self._spec
 
     @property
+    def landscape(self) -> Landscape:
+        """The formula landscape raced on (ValueError on a network race)."""
+        if not isinstance(self.objective, Landscape):
+            raise ValueError("a network race has no formula landscape")
+        return self.objective
+
+    @property
     def runs(self) -> tuple[RunSpec, ...]:
         return self._spec.runs
 
     def _restart(self) -> None:
         spec = self._spec
-        self._steppers = [spec.stepper(i, self.landscape) for i in range(len(spec.runs))]
+        self._steppers = [spec.stepper(i, self.objective) for i in range(len(spec.runs))]
         self.timeline: Timeline | None = (
             Timeline([s.snapshot for s in self._steppers], self._capacity)
             if self._steppers else None)
@@ -91,7 +99,7 @@ class Race:
     def respec(self, spec: RaceSpec) -> None:
         """Run another spec from step 0 (the landscape, runs or settings changed)."""
         self._spec = spec
-        self.landscape = spec.build_landscape()
+        self.objective = spec.build_objective()
         self._restart()
 
     def restyle(self, spec: RaceSpec) -> None:

@@ -11,6 +11,11 @@ exists is valid.
 Seed rule: every run uses the race's ``seed`` (the same noise sequence for ``sgd``, as a
 fair comparison needs) unless it sets its own. ``tol = 0`` means "never converged".
 
+A race on a network sets ``network`` (a ``NetworkSpec``): its landscape name is then
+``"network"``, and every run starts from the same initial weights, the MLP's init drawn
+from the race's ``seed`` (a run's own seed changes only its minibatch order). Such a race
+has no start points and no landscape parameters.
+
 An ``Edit(step, hyper)`` changes hyperparameters before the update that leaves ``step``.
 On a run with a schedule an edited ``lr`` becomes the schedule's new base; the schedule
 keeps counting its steps.
@@ -28,8 +33,9 @@ import numpy.typing as npt
 
 from gdviz.core.hyper import Value
 from gdviz.core.landscapes import Landscape, get_landscape
+from gdviz.core.network import HESSIAN_OPTIMIZERS, NAME, NetworkSpec
 from gdviz.core.optimizers import Optimizer, get_optimizer
-from gdviz.core.run import Stepper
+from gdviz.core.run import Objective, Stepper
 from gdviz.core.schedules import SCHEDULES, make_schedule
 
 Array = npt.NDArray[np.float64]
@@ -188,7 +194,7 @@ def check_seed(seed: Any) -> int:
 
 @dataclass(frozen=True, eq=False)
 class RaceSpec:
-    """What to run: one landscape, a shared start, and the racing optimizers."""
+    """What to run: one landscape (or network), a shared start, and the racing optimizers."""
 
     landscape: str
     runs: tuple[RunSpec, ...] = ()
@@ -197,9 +203,12 @@ class RaceSpec:
     steps: int = DEFAULT_STEPS
     seed: int = 0
     tol: float = DEFAULT_TOL
+    network: NetworkSpec | None = None  # set: a race on this network's training loss
 
     def __post_init__(self) -> None:
-        land = self.build_landscape()  # refuses unknown names and parameters
+        if self.network is not None:
+            self._check_network()
+        land = self.build_objective()  # refuses unknown names and parameters
         object.__setattr__(self, "params", _frozen({k: float(v) for k, v in self.params.items()}))
         object.__setattr__(self, "runs", tuple(self.runs))
         if isinstance(self.steps, bool) or int(self.steps) != self.steps or not (
@@ -218,36 +227,62 @@ class RaceSpec:
             if r.start is not None:
                 check_point(r.start, land.dim)
 
+    def _check_network(self) -> None:
+        if not isinstance(self.network, NetworkSpec):
+            raise ValueError(f"network must be a NetworkSpec, got {self.network!r}")
+        object.__setattr__(self, "landscape", NAME)
+        if self.params:
+            raise ValueError("a network race has no landscape parameters")
+        if self.start is not None or any(r.start is not None for r in self.runs):
+            raise ValueError("a network race starts every run from the same initial weights: "
+                             "it takes no start point")
+        for r in self.runs:
+            if r.optimizer in HESSIAN_OPTIMIZERS:
+                raise ValueError(f"{r.optimizer} needs the Hessian, which a network race "
+                                 "does not have")
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RaceSpec) and (
             self.landscape, dict(self.params), self.start, self.steps, self.seed, self.tol,
-            self.runs) == (other.landscape, dict(other.params), other.start, other.steps,
-                           other.seed, other.tol, other.runs)
+            self.runs, self.network) == (other.landscape, dict(other.params), other.start,
+                                         other.steps, other.seed, other.tol, other.runs,
+                                         other.network)
 
     def __hash__(self) -> int:
         return hash((self.landscape, tuple(sorted(self.params.items())), self.start,
-                     self.steps, self.seed, self.tol, self.runs))
+                     self.steps, self.seed, self.tol, self.runs, self.network))
 
     def build_landscape(self) -> Landscape:
+        """The formula landscape (ValueError on a network race: see ``build_objective``)."""
+        if self.network is not None:
+            raise ValueError("a network race has no formula landscape")
         land = get_landscape(self.landscape)
         return land.with_params(**self.params) if self.params else land
 
-    def start_of(self, i: int, landscape: Landscape | None = None) -> tuple[float, ...]:
-        """Run ``i``'s start: its own, else the race's, else the landscape's."""
+    def build_objective(self) -> Objective:
+        """What the runs step on: the network's training loss (its initial weights drawn
+        from the race's seed) or the formula landscape."""
+        if self.network is not None:
+            return self.network.build(self.seed)
+        return self.build_landscape()
+
+    def start_of(self, i: int, landscape: Objective | None = None) -> tuple[float, ...]:
+        """Run ``i``'s start: its own, else the race's, else the landscape's (on a network:
+        the initial weights, the same for every run)."""
         own = self.runs[i].start
         if own is not None:
             return own
         if self.start is not None:
             return self.start
-        return tuple((landscape or self.build_landscape()).start)
+        return tuple((landscape or self.build_objective()).start)
 
     def seed_of(self, i: int) -> int:
         own = self.runs[i].seed
         return self.seed if own is None else own
 
-    def stepper(self, i: int, landscape: Landscape | None = None) -> Stepper:
+    def stepper(self, i: int, landscape: Objective | None = None) -> Stepper:
         """A Stepper for run ``i`` at step 0, with its step-0 hyperparameters."""
-        land = landscape or self.build_landscape()
+        land = landscape or self.build_objective()
         return Stepper(land, self.runs[i].optimizer_at(0), [self.start_of(i, land)],
                        seed=self.seed_of(i), tol=self.tol)
 

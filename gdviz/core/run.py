@@ -6,7 +6,8 @@ the timeline. ``run`` drives it in a loop and records a ``Trajectory``.
 
 Stops, per start: *converged* when the gradient norm at a point is ≤ ``tol``
 (``tol > 0``); *diverged* when the loss or gradient at the new point is not finite or
-the point leaves the landscape's view box scaled 10⁶× about its centre. A stopped start
+the point leaves the landscape's view box scaled 10⁶× about its centre (a network,
+which has no view box, diverges only on non-finite weights, loss or gradient). A stopped start
 holds its last normal point (and its loss and gradient) from then on; ``stopped_at`` is
 the last step computed normally.
 """
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape, get_landscape
+from gdviz.core.network import NetworkObjective
 from gdviz.core.optimizers import Optimizer, make_optimizer
 
 Array = npt.NDArray[np.float64]
@@ -28,6 +30,7 @@ Index = int | npt.NDArray[np.integer[Any]]  # a global start index, or one per s
 RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 DIVERGENCE_SCALE = 1e6
 NOISE_BLOCK = 1024  # sgd noise is drawn for this many consecutive start indices at once
+Objective = Landscape | NetworkObjective  # what a Stepper steps on
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,11 @@ class Snapshot:
 
 
 def squared_norm(v: Array, out: Array | None = None) -> Array:
-    """Σ v[..., i]² over the last axis, one coordinate at a time (fast for dim ≤ 3)."""
+    """Σ v[..., i]² over the last axis: one coordinate at a time for dim ≤ 3 (fast there),
+    one reduction for the many weights of a network."""
+    if v.shape[-1] > 3:
+        total: Array = np.einsum("...i,...i->...", v, v, out=out)
+        return total
     out = np.multiply(v[..., 0], v[..., 0], out=out)
     for i in range(1, v.shape[-1]):
         out += v[..., i] * v[..., i]
@@ -88,10 +95,15 @@ def gradient_noise(seed: int, step: int, shape: tuple[int, ...],
 
 
 def update_gradient(optimizer: Optimizer, seed: int, snapshot: Snapshot,
-                    first: Index = 0) -> Array:
-    """The gradient the update that leaves ``snapshot`` is fed: the exact one, plus
-    ``sgd``'s Gaussian noise of std ``noise`` drawn for (seed, step) and each start's
-    global index (``first`` as in ``gradient_noise``)."""
+                    first: Index = 0, objective: Objective | None = None) -> Array:
+    """The gradient the update that leaves ``snapshot`` is fed. The objective decides its
+    stochastic part: on a network, ``sgd`` takes the gradient of a seeded minibatch
+    (``NetworkObjective.stochastic_gradient``); on a formula landscape (or ``objective``
+    None) it is the exact gradient plus ``sgd``'s Gaussian noise of std ``noise`` drawn
+    for (seed, step) and each start's global index (``first`` as in ``gradient_noise``)."""
+    if isinstance(objective, NetworkObjective):
+        return objective.stochastic_gradient(snapshot.params, snapshot.grad, snapshot.step,
+                                             seed, optimizer)
     noise = float(optimizer.hyper.get("noise", 0.0))
     g = snapshot.grad
     if noise:
@@ -99,7 +111,7 @@ def update_gradient(optimizer: Optimizer, seed: int, snapshot: Snapshot,
     return g
 
 
-def _as_starts(landscape: Landscape, starts: npt.ArrayLike | None) -> Array:
+def _as_starts(landscape: Objective, starts: npt.ArrayLike | None) -> Array:
     if starts is None:
         return np.array([landscape.start], dtype=np.float64)
     p = np.array(starts, dtype=np.float64)
@@ -132,7 +144,7 @@ class Stepper:
 
     def __init__(
         self,
-        landscape: Landscape,
+        landscape: Objective,
         optimizer: Optimizer,
         starts: npt.ArrayLike | None = None,
         seed: int = 0,
@@ -145,11 +157,14 @@ class Stepper:
         self.seed = int(seed)
         params = _as_starts(landscape, starts)
         self.first = _check_first(first, len(params))
-        box = np.array(landscape.domain, dtype=np.float64)  # (dim, 2)
-        self._centre = box.mean(axis=1)
-        self._radius = (box[:, 1] - box[:, 0]) / 2 * DIVERGENCE_SCALE
-        # |p| below this is inside the scaled box in every coordinate: a one-call check
-        self._safe = float(np.min(self._radius - np.abs(self._centre)))
+        self._box: tuple[Array, Array] | None = None  # centre and radius, (dim,) each
+        self._safe = np.inf  # no box: every finite point is inside
+        if landscape.domain is not None:
+            box = np.array(landscape.domain, dtype=np.float64)  # (dim, 2)
+            centre, radius = box.mean(axis=1), (box[:, 1] - box[:, 0]) / 2 * DIVERGENCE_SCALE
+            self._box = centre, radius
+            # |p| below this is inside the scaled box in every coordinate: a one-call check
+            self._safe = float(np.min(radius - np.abs(centre)))
         if len(params) == 0:
             raise ValueError("at least one start is needed")
         with np.errstate(all="ignore"):
@@ -167,12 +182,16 @@ class Stepper:
         self.snapshot = self._mark_converged(self.snapshot)
 
     def _normal(self, p: Array, loss: Array, grad: Array) -> npt.NDArray[np.bool_] | None:
-        """Per start: finite loss and gradient, inside the scaled view box; None: all are."""
+        """Per start: finite loss and gradient, inside the scaled view box (or finite, on an
+        objective without one); None: all are."""
         # fast path: one finite sum and a bound on p clear the whole batch at once
         if np.isfinite(loss.sum() + grad.sum()) and -self._safe < p.min() <= p.max() < self._safe:
             return None
-        finite = np.isfinite(loss) & np.isfinite(grad).all(axis=-1)
-        inside: npt.NDArray[np.bool_] = (np.abs(p - self._centre) <= self._radius).all(axis=-1)
+        finite = np.asarray(np.isfinite(loss) & np.isfinite(grad).all(axis=-1))
+        if self._box is None:  # no view box: the point itself must be finite
+            return finite & np.isfinite(p).all(axis=-1)
+        centre, radius = self._box
+        inside = np.asarray((np.abs(p - centre) <= radius).all(axis=-1))
         return finite & inside
 
     def _mark_converged(self, s: Snapshot) -> Snapshot:
@@ -215,7 +234,7 @@ class Stepper:
         if not self.running:  # nothing moves: only the step count goes on
             self.snapshot = replace(s, step=s.step + 1)
             return self.snapshot
-        g = update_gradient(self.optimizer, self.seed, s, self.first)
+        g = update_gradient(self.optimizer, self.seed, s, self.first, self.landscape)
         with np.errstate(all="ignore"):
             params, state = self.optimizer.apply(g, s.state, s.params, self.landscape)
             loss, grad = self.landscape.value_and_grad(params)

@@ -80,6 +80,12 @@ class ScenarioFiles(QObject):
         except ScenarioError as err:
             self.report("Cannot open the scenario", str(err))
             return False
+        if scenario.race.network is not None:
+            self.report("Cannot open the scenario",
+                        f"{path_or_preset}: network races are shown in the window's network "
+                        "mode, which is not built yet; use gdviz run --scenario "
+                        f"{path_or_preset}")
+            return False
         self.session.load(scenario, source=path_or_preset)
         if os.path.isfile(path_or_preset):
             self._remember(path_or_preset)
