@@ -29,6 +29,7 @@ from gdviz.cli.display import NoDisplayError, missing_display
 from gdviz.cli.export import add_export
 from gdviz.cli.map import add_map
 from gdviz.cli.output import CSV_COLUMNS, csv_text, json_text, write_atomically
+from gdviz.core.datasets import DATASETS
 from gdviz.core.landscapes import LANDSCAPES, Landscape
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.core.race import RunSpec, run_race
@@ -82,7 +83,12 @@ def _catalogue() -> dict[str, Any]:
         for spec in OPTIMIZERS.values()
     ]
     return {"landscapes": [_landscape_entry(ls) for ls in LANDSCAPES.values()],
-            "optimizers": optimizers, "datasets": [],
+            "optimizers": optimizers,
+            "datasets": [{"name": d.name, "title": d.title, "task": d.task,
+                          "description": d.description,
+                          "options": [{"name": h.name, "default": h.default, "lo": h.lo,
+                                       "hi": h.hi, "kind": h.kind, "help": h.help}
+                                      for h in d.options]} for d in DATASETS.values()],
             "presets": [{"name": name, "title": title} for name, title in list_presets()]}
 
 
@@ -175,7 +181,7 @@ def _gui(args: argparse.Namespace) -> int:
 
     try:
         return launch(scenario, source=source, steps=args.steps, screenshot=args.screenshot,
-                      present=args.present)
+                      present=args.present, theme=args.theme)
     except OSError as exc:
         raise ValueError(str(exc)) from None
 
@@ -190,6 +196,9 @@ def _add_gui(subparsers: Subparsers) -> None:
     parser.add_argument("--present", action="store_true",
                         help="presenter mode: large fonts and thick lines for a projector, "
                              "full screen with the side panels hidden (F11 toggles the layout)")
+    parser.add_argument("--theme", choices=("light", "dark", "contrast"), default="light",
+                        help="colours: light (default), dark, or high contrast for "
+                             "projectors")
     parser.add_argument("--screenshot", metavar="OUT.png",
                         help="compute --steps steps, save the whole window as PNG and exit")
     parser.set_defaults(handler=_gui)

@@ -9,8 +9,8 @@ from gdviz.core.landscapes import LANDSCAPES
 from gdviz.core.race import RunSpec
 
 # colour-blind safe (Okabe & Ito, without yellow and black), then Tol's wine, teal, olive
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#882255",
-           "#44AA99", "#999933", "#777777")
+PALETTE = ("#0072b2", "#d55e00", "#009e73", "#e69f00", "#cc79a7", "#56b4e9", "#882255",
+           "#44aa99", "#999933", "#777777")
 
 
 def next_color(runs: Sequence[RunSpec]) -> str:

@@ -71,6 +71,9 @@ def test_list_json() -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert set(data) == {"landscapes", "optimizers", "datasets", "presets"}
+    datasets = {d["name"]: d for d in data["datasets"]}
+    assert {"circle", "xor", "spiral"} <= set(datasets)
+    assert datasets["spiral"]["task"] == "classification"
     landscapes = {entry["name"]: entry for entry in data["landscapes"]}
     assert set(DESIGN_LANDSCAPES) <= set(landscapes)
     assert set(landscapes["rosenbrock"]) == {"name", "dim", "group", "title", "formula",
