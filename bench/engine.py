@@ -16,6 +16,7 @@ import statistics
 import time
 
 import numpy as np
+from scalar_adam import adam_step
 
 import gdviz
 
@@ -35,7 +36,6 @@ def ours(p0: np.ndarray) -> float:
 
 
 def python_loop(p0: np.ndarray) -> float:
-    b1, b2, eps = 0.9, 0.999, 1e-8
     t0 = time.perf_counter()
     for x, y in p0.tolist():
         m = [0.0, 0.0]
@@ -48,12 +48,7 @@ def python_loop(p0: np.ndarray) -> float:
             rows.append((x, y, f, math.hypot(gx, gy)))
             if t == STEPS:
                 break
-            step = t + 1
-            bc1, bc2 = 1 - b1**step, 1 - b2**step
-            m = [m[0] + (1 - b1) * (gx - m[0]), m[1] + (1 - b1) * (gy - m[1])]
-            v = [b2 * v[0] + (1 - b2) * gx * gx, b2 * v[1] + (1 - b2) * gy * gy]
-            x -= LR / bc1 * m[0] / (math.sqrt(v[0]) / math.sqrt(bc2) + eps)
-            y -= LR / bc1 * m[1] / (math.sqrt(v[1]) / math.sqrt(bc2) + eps)
+            x, y, m, v = adam_step(x, y, gx, gy, m, v, t + 1, LR)
     return time.perf_counter() - t0
 
 

@@ -17,6 +17,7 @@ import time
 import tracemalloc
 
 import numpy as np
+from scalar_adam import adam_step
 
 from gdviz.core.landscapes import get_landscape
 from gdviz.core.maps import MAP_TOL, NEAR, basin_map
@@ -38,7 +39,6 @@ def grid_starts() -> list[tuple[float, float]]:
 
 def python_loop(starts: list[tuple[float, float]], minima: list[list[float]],
                 radius: float) -> float:
-    b1, b2, eps = 0.9, 0.999, 1e-8
     t0 = time.perf_counter()
     labels = []
     for x, y in starts:
@@ -49,12 +49,7 @@ def python_loop(starts: list[tuple[float, float]], minima: list[list[float]],
             gx, gy = 4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b
             if math.hypot(gx, gy) <= MAP_TOL or t == STEPS:
                 break
-            step = t + 1
-            bc1, bc2 = 1 - b1**step, 1 - b2**step
-            m = [m[0] + (1 - b1) * (gx - m[0]), m[1] + (1 - b1) * (gy - m[1])]
-            v = [b2 * v[0] + (1 - b2) * gx * gx, b2 * v[1] + (1 - b2) * gy * gy]
-            x -= LR / bc1 * m[0] / (math.sqrt(v[0]) / math.sqrt(bc2) + eps)
-            y -= LR / bc1 * m[1] / (math.sqrt(v[1]) / math.sqrt(bc2) + eps)
+            x, y, m, v = adam_step(x, y, gx, gy, m, v, t + 1, LR)
         d, k = min((math.hypot(x - mx, y - my), k) for k, (mx, my) in enumerate(minima))
         labels.append(k if d <= radius else -1)
     return time.perf_counter() - t0
