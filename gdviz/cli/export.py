@@ -72,6 +72,9 @@ def _export(args: argparse.Namespace) -> int:
     app = application()  # kept alive (a discarded QApplication is deleted) until the end
     plan = plan_export(scenario, args.out, frames=args.frames, fps=args.fps, size=size,
                        view=args.view)
+    if "surface" in scenario.view.show and "surface" not in plan.views:
+        print("gdviz: note: no display with OpenGL here, so the 3-D view is left out "
+              "(xvfb-run gives one)", file=sys.stderr)
     bar = _progress_bar(len(plan.steps), os.path.basename(args.out))
     try:
         export_animation(scenario, plan, progress=lambda done, _total: bar.update(
