@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import warnings
+from functools import partial
 
 import numpy as np
 import pytest
@@ -20,7 +21,6 @@ from gdviz.core.optimizers import (
     OPTIMIZERS,
     AdagradState,
     AdamState,
-    Optimizer,
     RMSpropState,
     SGDState,
     get_optimizer,
@@ -34,11 +34,13 @@ from gdviz.core.schedules import (
     StepDecay,
     make_schedule,
 )
+from tests.core import hand_steps
+from tests.core.hand_steps import THETA0, assert_rel
 from tests.core.torch_equivalents import TORCH_EQUIVALENT
 
-THETA0 = (0.8, -1.3)
 GRADS = ((0.3, -1.7), (-2.5, 0.04), (1.1, 0.6))  # g for updates t = 1, 2, 3
-REL = 1e-15
+run_updates = partial(hand_steps.run_updates, grads=GRADS)
+by_coordinate = partial(hand_steps.by_coordinate, grads=GRADS)
 
 
 # --------------------------------------------------------------------------------------
@@ -99,37 +101,6 @@ def hand_adam(theta, grads, lr, beta1=0.9, beta2=0.999, eps=1e-8, wd=0.0, decoup
         theta = theta - (lr / (1 - beta1**t)) * m / denom
         out.append((theta, m, v))
     return out
-
-
-def by_coordinate(hand, *args, **kwargs):
-    """Apply a one-coordinate rule to each coordinate of THETA0; result[t][field][coord]."""
-    columns = [
-        hand(THETA0[i], [g[i] for g in GRADS], *args, **kwargs) for i in range(len(THETA0))
-    ]
-    steps = []
-    for t in range(len(GRADS)):
-        fields = zip(*(col[t] for col in columns), strict=True)
-        steps.append([np.array(f, dtype=np.float64) for f in fields])
-    return steps
-
-
-def run_updates(opt: Optimizer):
-    """Feed GRADS to ``opt`` from THETA0; list of (params, state) after each update."""
-    p = np.array(THETA0)
-    state = opt.init(p)
-    out = []
-    for g in GRADS:
-        p, state = opt.update(np.array(g), state, p)
-        out.append((p, state))
-    return out
-
-
-def assert_rel(got, want, rel=REL):
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    assert got.shape == want.shape
-    pairs = zip(got.flat, want.flat, strict=True)
-    ok = [math.isclose(a, b, rel_tol=rel, abs_tol=0.0) for a, b in pairs]
-    assert all(ok), f"got {got.tolist()} want {want.tolist()}"
 
 
 # --------------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import math
 import struct
+from functools import partial
 
 import numpy as np
 import pytest
 
 from gdviz.core import probe
-from gdviz.core.optimizers import OPTIMIZERS, Optimizer, get_optimizer, make_optimizer
+from gdviz.core.optimizers import OPTIMIZERS, get_optimizer, make_optimizer
 from gdviz.core.optimizers_torch import (
     AdadeltaState,
     AdamaxState,
@@ -28,14 +29,16 @@ from gdviz.core.optimizers_torch import (
 from gdviz.core.race import Race, RaceSpec, RunSpec, run_race
 from gdviz.core.run import Snapshot
 from gdviz.core.schedules import Constant, Exponential, StepDecay
+from tests.core import hand_steps
+from tests.core.hand_steps import THETA0, assert_rel
 from tests.core.torch_equivalents import TORCH_EQUIVALENT, TORCH_TUPLES
 
 NAMES = ("adamax", "nadam", "radam", "adadelta", "rprop", "asgd")
-THETA0 = (0.8, -1.3)
 # g for updates t = 1, 2, …; the signs flip often enough to exercise Rprop's rules
 GRADS = ((0.3, -1.7), (-2.5, 0.04), (1.1, 0.6), (0.7, -0.2), (-0.4, 1.3), (0.9, 0.5),
          (-1.2, -0.3), (0.2, 0.8))
-REL = 1e-15
+run_updates = partial(hand_steps.run_updates, grads=GRADS)
+by_coordinate = partial(hand_steps.by_coordinate, grads=GRADS)
 
 
 def f32(x: float) -> float:
@@ -147,38 +150,6 @@ def hand_asgd(theta, grads, rate, lambd=1e-4, alpha=0.75, t0=1e6, wd=0.0):
         mu = f32(1 / max(1, t - t0))
         out.append((theta, eta, mu, ax))
     return out
-
-
-def by_coordinate(hand, *args, grads=GRADS, **kwargs):
-    """Apply a one-coordinate rule to each coordinate of THETA0; result[t][field] is an
-    array over the coordinates (or the shared scalar)."""
-    columns = [hand(THETA0[i], [g[i] for g in grads], *args, **kwargs)
-               for i in range(len(THETA0))]
-    steps = []
-    for t in range(len(grads)):
-        fields = zip(*(col[t] for col in columns), strict=True)
-        steps.append([np.array(f, dtype=np.float64) for f in fields])
-    return steps
-
-
-def run_updates(opt: Optimizer, grads=GRADS):
-    p = np.array(THETA0)
-    state = opt.init(p)
-    out = []
-    for g in grads:
-        p, state = opt.update(np.array(g), state, p)
-        out.append((p, state))
-    return out
-
-
-def assert_rel(got, want, rel=REL):
-    got, want = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    if want.ndim == 1 and np.all(want == want[0]) and got.ndim == 0:
-        want = want[0]  # a scalar of the state, the same for every coordinate
-    assert got.shape == want.shape
-    pairs = zip(got.flat, want.flat, strict=True)
-    ok = [math.isclose(a, b, rel_tol=rel, abs_tol=0.0) for a, b in pairs]
-    assert all(ok), f"got {got.tolist()} want {want.tolist()}"
 
 
 # --------------------------------------------------------------------------------------
