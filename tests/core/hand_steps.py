@@ -50,3 +50,25 @@ def assert_rel(got: Any, want: Any, rel: float = REL) -> None:
     pairs = zip(got.flat, want.flat, strict=True)
     ok = [math.isclose(a, b, rel_tol=rel, abs_tol=0.0) for a, b in pairs]
     assert all(ok), f"got {got.tolist()} want {want.tolist()}"
+
+
+def assert_elementwise_in_any_shape(opt: Optimizer, steps: int) -> None:
+    """The same numbers laid out as (3,4,2), (24,) or (12,2) give the same updates over
+    ``steps`` random gradients, and one point on its own gives what it gives in a batch."""
+    rng = np.random.default_rng(2)
+    p0 = rng.normal(size=(3, 4, 2))
+    grads = rng.normal(size=(steps, 3, 4, 2))
+    results = []
+    for shape in [(3, 4, 2), (24,), (12, 2)]:
+        p = p0.reshape(shape)
+        state = opt.init(p)
+        for g in grads:
+            p, state = opt.update(g.reshape(shape), state, p)
+        results.append(p.reshape(3, 4, 2))
+    np.testing.assert_array_equal(results[0], results[1])
+    np.testing.assert_array_equal(results[0], results[2])
+    one = p0.reshape(12, 2)[5]
+    state = opt.init(one)
+    for g in grads:
+        one, state = opt.update(g.reshape(12, 2)[5], state, one)
+    np.testing.assert_array_equal(one, results[2].reshape(12, 2)[5])

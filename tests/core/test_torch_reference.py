@@ -104,6 +104,13 @@ def torch_trajectory(land, cls: str, kwargs: dict, starts, steps: int = STEPS,
     return np.stack(out)
 
 
+def spread_starts(land, n: int = 64) -> np.ndarray:
+    """``n`` seeded random starts in the middle 80 % of the landscape's view: (n, 2)."""
+    box = np.array(land.domain)
+    rng = np.random.default_rng(7)
+    return box[:, 0] + (box[:, 1] - box[:, 0]) * (0.1 + 0.8 * rng.random((n, 2)))
+
+
 def assert_same_trajectory(traj, ref):
     assert traj.params.dtype == np.float64
     assert (traj.status == "running").all(), traj.status  # the whole run was compared
@@ -136,10 +143,7 @@ BATCHED = [
 def test_batched_starts_match_torch(landscape, name, hyper):
     """64 random starts in one (64, 2) tensor against one vectorized gdviz run."""
     land = get_landscape(landscape)
-    box = np.array(land.domain)
-    rng = np.random.default_rng(7)
-    starts = box[:, 0] + (box[:, 1] - box[:, 0]) * rng.random((64, 2)) * 0.8 + 0.1 * (
-        box[:, 1] - box[:, 0])
+    starts = spread_starts(land)
     traj = gdviz.run(landscape, name, starts=starts, steps=STEPS, **hyper)
     assert traj.params.shape == (STEPS + 1, 64, 2)
     ref = torch_trajectory(land, *torch_kwargs(name, hyper), starts)
@@ -331,10 +335,7 @@ BATCHED_MORE = [
 def test_more_batched_starts_match_torch(landscape, name, hyper):
     """64 random starts in one (64, 2) tensor (torch's vectorized kernels) at 1e-12."""
     land = get_landscape(landscape)
-    box = np.array(land.domain)
-    rng = np.random.default_rng(7)
-    starts = box[:, 0] + (box[:, 1] - box[:, 0]) * rng.random((64, 2)) * 0.8 + 0.1 * (
-        box[:, 1] - box[:, 0])
+    starts = spread_starts(land)
     traj = gdviz.run(landscape, name, starts=starts, steps=STEPS, **hyper)
     assert traj.params.shape == (STEPS + 1, 64, 2)
     ref = torch_trajectory(land, *torch_kwargs(name, hyper), starts)
