@@ -48,7 +48,7 @@ def _pair(item: str) -> tuple[str, str]:
     return key, value
 
 
-def _number(text: str, what: str) -> float:
+def parse_number(text: str, what: str) -> float:
     """A finite float parsed from ``text``; ``what`` names it in the error."""
     try:
         number = float(text)
@@ -130,7 +130,7 @@ def parse_params(items: Iterable[str]) -> dict[str, float]:
         key, value = _pair(item)
         if key in params:
             raise ValueError(f"{key} is given twice")
-        params[key] = _number(value, key)
+        params[key] = parse_number(value, key)
     return params
 
 
@@ -140,7 +140,7 @@ def parse_start(text: str, dim: int) -> tuple[float, ...]:
     if len(parts) != dim:
         shape = "X,Y" if dim == 2 else "X"
         raise ValueError(f"the landscape is {dim}-D: give {shape}, got {len(parts)} number(s)")
-    return tuple(_number(part.strip(), "the start") for part in parts)
+    return tuple(parse_number(part.strip(), "the start") for part in parts)
 
 
 def join_negative_start(argv: Sequence[str]) -> list[str]:
@@ -179,7 +179,7 @@ def _whole(limit: int) -> Callable[[str], int]:
 
 def _tolerance(text: str) -> float:
     try:
-        value = _number(text, "the tolerance")
+        value = parse_number(text, "the tolerance")
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     if value < 0:

@@ -15,6 +15,7 @@ from typing import Any
 
 from gdviz.cli.args import add_run_arguments, refuse_network, scenario_of
 from gdviz.cli.display import missing_display
+from gdviz.cli.output import progress_bar
 from gdviz.export.atomic import check_target
 
 VIEW_CHOICES = ("contour", "surface", "curve", "loss", "all")
@@ -75,23 +76,15 @@ def _export(args: argparse.Namespace) -> int:
     if "surface" in scenario.view.show and "surface" not in plan.views:
         print("gdviz: note: no display with OpenGL here, so the 3-D view is left out "
               "(xvfb-run gives one)", file=sys.stderr)
-    bar = _progress_bar(len(plan.steps), os.path.basename(args.out))
+    bar, update = progress_bar(os.path.basename(args.out), "frame")
     try:
-        export_animation(scenario, plan, progress=lambda done, _total: bar.update(
-            done - bar.n))
+        export_animation(scenario, plan, progress=update)
     except OSError as exc:  # e.g. the disk filled up: nothing is left behind
         raise ValueError(f"cannot write {args.out}: {exc.strerror or exc}") from None
     finally:
         bar.close()
     del app
     return 0
-
-
-def _progress_bar(total: int, name: str) -> Any:
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=name, unit="frame", file=sys.stderr,
-                disable=not sys.stderr.isatty(), leave=False)
 
 
 def add_export(subparsers: Any) -> None:

@@ -12,8 +12,6 @@ error line, and leaves no file behind; both files are written atomically.
 from __future__ import annotations
 
 import argparse
-import math
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,7 +19,8 @@ from typing import Any, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from gdviz.cli.args import parse_opt_spec, parse_params, parse_start
+from gdviz.cli.args import parse_number, parse_opt_spec, parse_params, parse_start
+from gdviz.cli.output import progress_bar
 from gdviz.core.landscapes import Landscape, get_landscape
 from gdviz.core.maps import (
     MAP_TOL,
@@ -71,22 +70,12 @@ def _whole(text: str, flag: str, lo: int, hi: int) -> int:
     return value
 
 
-def _real(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be a finite number, got {text!r}")
-    return value
-
-
 def parse_box(text: str) -> tuple[tuple[float, float], tuple[float, float]]:
     """``"XMIN,XMAX,YMIN,YMAX"`` -> ``((xmin, xmax), (ymin, ymax))``."""
     parts = text.split(",")
     if len(parts) != 4:
         raise ValueError(f"expected XMIN,XMAX,YMIN,YMAX, got {len(parts)} number(s)")
-    x0, x1, y0, y1 = (_real(p.strip(), "a box edge") for p in parts)
+    x0, x1, y0, y1 = (parse_number(p.strip(), "a box edge") for p in parts)
     if not (x0 < x1 and y0 < y1):
         raise ValueError("expected XMIN < XMAX and YMIN < YMAX")
     return (x0, x1), (y0, y1)
@@ -101,7 +90,7 @@ def parse_axis(text: str, optimizer: str) -> Axis:
         raise ValueError("expected NAME=LO:HI, NAME=LO:HI:log or NAME=LO:HI:lin")
     hyper = get_optimizer(optimizer).hyper_spec(name.strip())
     log = hyper.log if len(parts) == 2 else parts[2] == "log"
-    return Axis(hyper.name, _real(parts[0], "LO"), _real(parts[1], "HI"), log)
+    return Axis(hyper.name, parse_number(parts[0], "LO"), parse_number(parts[1], "HI"), log)
 
 
 def _landscape(args: argparse.Namespace) -> Landscape:
@@ -144,19 +133,6 @@ def _run_spec(text: str) -> RunSpec:
     return _flag("--opt", text, parse_opt_spec, text)
 
 
-def _progress() -> Any:
-    from tqdm import tqdm
-
-    bar = tqdm(desc="map", unit="step", file=sys.stderr, disable=not sys.stderr.isatty(),
-               leave=False)
-
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-
-    return bar, update
-
-
 def _basin(args: argparse.Namespace) -> int:
     _outputs(args)
     land = _landscape(args)
@@ -165,10 +141,10 @@ def _basin(args: argparse.Namespace) -> int:
     res = _whole(args.res, "--res", 2, MAX_RES)
     steps = _whole(args.steps, "--steps", 0, MAX_STEPS)
     seed = run.seed if run.seed is not None else _whole(args.seed, "--seed", 0, MAX_SEED)
-    tol, near = _real(args.tol, "--tol"), _real(args.near, "--near")
+    tol, near = parse_number(args.tol, "--tol"), parse_number(args.near, "--near")
     if tol < 0 or near <= 0:
         raise ValueError("--tol must be ≥ 0 and --near > 0")
-    bar, update = _progress()
+    bar, update = progress_bar("map", "step")
     try:
         bmap = basin_map(land, run.optimizer_at(0), box, res=res, steps=steps, tol=tol,
                          seed=seed, near=near, progress=update)
@@ -197,11 +173,11 @@ def _stability(args: argparse.Namespace) -> int:
     res = _whole(args.res, "--res", 2, MAX_RES)
     steps = _whole(args.steps, "--steps", 0, MAX_STEPS)
     seed = run.seed if run.seed is not None else _whole(args.seed, "--seed", 0, MAX_SEED)
-    tol = _real(args.tol, "--tol")
+    tol = parse_number(args.tol, "--tol")
     if tol < 0:
         raise ValueError("--tol must be ≥ 0")
     hyper = {k: v for k, v in run.hyper.items() if k not in (x.name, y.name)}
-    bar, update = _progress()
+    bar, update = progress_bar("map", "step")
     try:
         smap = stability_map(land, run.optimizer, start, x, y, res=res, steps=steps,
                              seed=seed, tol=tol, measure=args.measure, progress=update,

@@ -15,11 +15,29 @@ import csv
 import io
 import json
 import os
+import sys
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from gdviz.core.race import RaceSpec
 from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Trajectory
+
+
+def progress_bar(name: str, unit: str) -> tuple[Any, Callable[[int, int | None], None]]:
+    """A tqdm bar on stderr (shown only on a terminal) and the ``progress(done, total)``
+    callback that moves it; close the bar when the work ends."""
+    from tqdm import tqdm
+
+    bar = tqdm(desc=name, unit=unit, file=sys.stderr, disable=not sys.stderr.isatty(),
+               leave=False)
+
+    def update(done: int, total: int | None) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return bar, update
+
 
 CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "grad_norm", "status")
 
