@@ -160,6 +160,7 @@ class Session(RaceReadout, QObject):
             self.race.seek(step)
 
     def _restarted(self) -> None:
+        """After the race was re-run from its spec: the modified mark, then the views."""
         self._changed()
         self.sigTimelineReset.emit()
         self.sigStepChanged.emit(self.step)
@@ -243,10 +244,8 @@ class Session(RaceReadout, QObject):
         spec = self.spec.with_run(i, replace(self.runs[i], schedule=schedule))
         self.pause()
         self._respec(spec, keep_place=True)
-        self._changed()
         self.sigRunsChanged.emit()
-        self.sigTimelineReset.emit()
-        self.sigStepChanged.emit(self.step)
+        self._restarted()
 
     def set_start(self, point: tuple[float, ...], run: int | None = None) -> None:
         """Move the shared start (or one run's own start) and restart the race."""
@@ -283,10 +282,8 @@ class Session(RaceReadout, QObject):
             self.tol_when_on = spec.tol
         self.pause()
         self._respec(spec, keep_place=True)
-        self._changed()
         self.sigSettingsChanged.emit()
-        self.sigTimelineReset.emit()
-        self.sigStepChanged.emit(self.step)
+        self._restarted()
 
     def set_stop_on_convergence(self, on: bool) -> None:
         self.set_tol(self.tol_when_on if on else 0.0)
@@ -295,10 +292,8 @@ class Session(RaceReadout, QObject):
         """The race's seed (sgd noise); recomputed to where it was."""
         self.pause()
         self._respec(replace(self.spec, seed=check_seed(seed)), keep_place=True)
-        self._changed()
         self.sigSettingsChanged.emit()
-        self.sigTimelineReset.emit()
-        self.sigStepChanged.emit(self.step)
+        self._restarted()
 
     def set_speed(self, steps_per_second: float) -> None:
         self.speed = float(min(max(steps_per_second, SPEED_RANGE[0]), SPEED_RANGE[1]))
