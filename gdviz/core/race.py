@@ -95,6 +95,7 @@ class Race:
         self.cursor = 0
         self.revision += 1
         self._frame_cache: tuple[object, list[Snapshot]] = (None, [])
+        self._norm_cache: dict[tuple[int, int], Array] = {}  # (revision, run) -> norms
 
     def respec(self, spec: RaceSpec) -> None:
         """Run another spec from step 0 (the landscape, runs or settings changed)."""
@@ -224,10 +225,15 @@ class Race:
         return self.timeline.params(i, self.cursor)[:, 0, :]
 
     def history(self, i: int) -> tuple[npt.NDArray[np.int64], Array, Array]:
-        """Run ``i`` over the whole recorded timeline: steps, loss, gradient norm."""
+        """Run ``i`` over the whole recorded timeline: steps, loss, gradient norm (the
+        norms are computed once per recording, not again while the cursor moves)."""
         assert self.timeline is not None
         t = self.timeline
-        return np.asarray(t.steps), t.loss(i)[:, 0], t.grad_norm(i)[:, 0]
+        key = (self.revision, i)
+        if key not in self._norm_cache:
+            self._norm_cache = {key: t.grad_norm(i)[:, 0]} | {
+                k: v for k, v in self._norm_cache.items() if k[0] == self.revision}
+        return np.asarray(t.steps), t.loss(i)[:, 0], self._norm_cache[key]
 
     def optimizer_now(self, i: int) -> Optimizer:
         """Run ``i``'s optimizer for the update that leaves the cursor's step."""
