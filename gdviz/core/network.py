@@ -166,6 +166,15 @@ class NetworkObjective:
         hit: Array = (probs.argmax(axis=-1) == data.y).mean(axis=-1)
         return hit
 
+    def batch_size(self, optimizer: str, hyper: Mapping[str, Any]) -> int | None:
+        """The minibatch an optimizer with these hyperparameters draws, or None when it
+        steps on the whole training set (every optimizer but ``sgd``, and an sgd batch at
+        least as large as the training set)."""
+        size = hyper.get("batch_size")
+        if optimizer != "sgd" or size is None or int(size) >= self.train.n_samples:
+            return None
+        return int(size)
+
     def stochastic_gradient(self, params: Array, grad: Array, step: int, seed: int,
                             optimizer: Optimizer) -> Array:
         """The gradient ``(n, p)`` the update that leaves ``step`` is fed: ``grad`` (the
@@ -173,11 +182,10 @@ class NetworkObjective:
         gradient is that of the minibatch ``batch_at(step, …, batch_size, seed)`` (the same
         batch for every one of the n networks). A batch of the whole training set is the
         full gradient itself, so such an sgd run equals gd exactly."""
-        size: Any = optimizer.hyper.get("batch_size")
-        n_train = self.train.n_samples
-        if optimizer.name != "sgd" or size is None or int(size) >= n_train:
+        size = self.batch_size(optimizer.name, optimizer.hyper)
+        if size is None:
             return grad
-        index = batch_at(step, n_train, int(size), seed)
+        index = batch_at(step, self.train.n_samples, size, seed)
         _, g = self.mlp.loss_and_grad_batch(params, self.train.X[index],
                                             self._y["train"][index])
         return g

@@ -66,6 +66,7 @@ class Race:
     def __init__(self, spec: RaceSpec, capacity: int = 20_000) -> None:
         self._capacity = capacity
         self.revision = 0  # grows whenever the recorded timeline changes
+        self.lineage = 0  # grows when recorded rows are replaced (restart, branch), not appended
         self._spec = spec
         self.objective = spec.build_objective()
         self._restart()
@@ -94,6 +95,7 @@ class Race:
             if self._steppers else None)
         self.cursor = 0
         self.revision += 1
+        self.lineage += 1
         self._frame_cache: tuple[object, list[Snapshot]] = (None, [])
         self._norm_cache: dict[tuple[int, int], Array] = {}  # (revision, run) -> norms
 
@@ -192,6 +194,7 @@ class Race:
             return
         self.timeline.truncate(self.cursor)
         self.revision += 1
+        self.lineage += 1
         step = self.step
         frame = self.timeline.frame(self.cursor)
         for r, stepper, snap in zip(self.runs, self._steppers, frame, strict=True):
@@ -234,6 +237,12 @@ class Race:
             self._norm_cache = {key: t.grad_norm(i)[:, 0]} | {
                 k: v for k, v in self._norm_cache.items() if k[0] == self.revision}
         return np.asarray(t.steps), t.loss(i)[:, 0], self._norm_cache[key]
+
+    def recorded_params(self, i: int) -> tuple[npt.NDArray[np.int64], Array]:
+        """Run ``i`` over the whole recorded timeline: steps ``(rows,)`` and positions
+        ``(rows, dim)``."""
+        assert self.timeline is not None
+        return np.asarray(self.timeline.steps), self.timeline.params(i)[:, 0, :]
 
     def optimizer_now(self, i: int) -> Optimizer:
         """Run ``i``'s optimizer for the update that leaves the cursor's step."""

@@ -12,6 +12,7 @@ paths as a plane through the centre can.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -19,6 +20,8 @@ import numpy.typing as npt
 from gdviz.core.mlp import MLP
 
 Array = npt.NDArray[np.float64]
+KINDS = ("pca", "random")
+PCA_REACH = 1.1  # a PCA slice reaches this far past the farthest trajectory point
 
 
 def random_directions(mlp: MLP, seed: int, centre: Array) -> tuple[Array, Array]:
@@ -104,6 +107,53 @@ def project(trajectory: Array, centre: Array, d1: Array, d2: Array) -> Array:
     points = np.asarray(trajectory, dtype=np.float64).reshape(-1, p)
     coords: Array = (points - centre) @ np.linalg.pinv(np.column_stack([d1, d2])).T
     return coords
+
+
+@dataclass(frozen=True)
+class Slice:
+    """A plane through weight space and the loss on it: ``Z[i, j]`` is the loss at
+    ``centre + alphas[j]·d1 + betas[i]·d2``; ``paths[r] (rows, 2)`` is trajectory r
+    projected onto the plane; ``explained`` the share of the trajectories' spread around
+    the centre that each direction holds (PCA directions), else None."""
+
+    kind: str
+    alphas: Array
+    betas: Array
+    Z: Array
+    paths: tuple[Array, ...]
+    explained: tuple[float, float] | None
+    d1: Array
+    d2: Array
+
+
+def race_slice(mlp: MLP, X: Array, y: Array, centre: Array, trajectories: Sequence[Array],
+               kind: str = "pca", res: int = 41, span: float = 1.0, seed: int = 0) -> Slice:
+    """The loss on a plane through ``centre`` with every trajectory projected onto it.
+
+    ``kind`` "pca": the two principal directions of all trajectories together (one plane
+    for every optimizer, so they can be compared), each scaled so that α, β = ±1 reach
+    ``PCA_REACH`` times the farthest projected point; "random": filter-normalized random
+    directions drawn from ``seed``. ``span`` scales the grid (α, β ∈ [−span, span]).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"slice directions must be one of {', '.join(KINDS)}, got {kind!r}")
+    explained: tuple[float, float] | None = None
+    if kind == "pca":
+        d1, d2, share = pca_directions(trajectories, centre)
+        reach = np.zeros(2)
+        for t in trajectories:
+            coords = np.abs(project(t, centre, d1, d2))
+            coords = coords[np.isfinite(coords).all(axis=1)]
+            if len(coords):
+                reach = np.maximum(reach, coords.max(axis=0))
+        scale = np.where(reach > 0, reach * PCA_REACH, 1.0)
+        d1, d2 = d1 * scale[0], d2 * scale[1]
+        explained = (float(share[0]), float(share[1]))
+    else:
+        d1, d2 = random_directions(mlp, seed, centre)
+    alphas, betas, Z = grid(mlp, X, y, centre, d1, d2, res=res, span=span)
+    paths = tuple(project(t, centre, d1, d2) for t in trajectories)
+    return Slice(kind, alphas, betas, Z, paths, explained, d1, d2)
 
 
 def _vector(v: Array, p: int, name: str) -> Array:

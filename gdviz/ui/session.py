@@ -22,18 +22,20 @@ import numpy as np
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
 from gdviz.core.hyper import Value
+from gdviz.core.network import NetworkSpec
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.race import Race, RaceSpec, RunSpec, ScheduleSpec, check_point, check_seed
 from gdviz.scenario import OVERLAYS, Scenario, ViewSettings
 from gdviz.ui.runs import default_label, next_color
+from gdviz.ui.session_net import NetworkReadout
 from gdviz.ui.session_read import RaceReadout
 
 DEFAULT_TOL = 1e-6  # what "stop on convergence" switches on when no tolerance was set
 SPEED_RANGE = (1.0, 1000.0)
 
 
-class Session(RaceReadout, QObject):
-    sigLandscapeChanged = pyqtSignal()  # landscape or its parameters (the race restarted)
+class Session(RaceReadout, NetworkReadout, QObject):
+    sigLandscapeChanged = pyqtSignal()  # landscape, its parameters or the network (restarted)
     sigRunsChanged = pyqtSignal()  # runs added, removed, edited, relabelled or recoloured
     sigTimelineReset = pyqtSignal()  # the race restarted at step 0
     sigStepChanged = pyqtSignal(int)  # the cursor moved to this step, or the head grew
@@ -70,16 +72,24 @@ class Session(RaceReadout, QObject):
         self.race = Race(replace(spec, runs=tuple(runs)))
         self.title, self.description = sc.title, sc.description
         v = sc.view
-        land = self.race.landscape
+        log_contours, log_loss = self._log_defaults()
         self.display: dict[str, bool] = {
             **{k: bool(v.overlays[k]) for k in OVERLAYS},
-            "log_contours": land.log_contours if v.log_contours is None else v.log_contours,
-            "log_loss": land.bounded_below if v.log_loss is None else v.log_loss,
+            "log_contours": log_contours if v.log_contours is None else v.log_contours,
+            "log_loss": log_loss if v.log_loss is None else v.log_loss,
         }
         self.show: tuple[str, ...] = v.show
         self.view_box = (v.x, v.y) if v.x is not None else None  # the map's box to show
         self.speed = float(v.steps_per_second)
         self.tol_when_on = self.race.spec.tol or DEFAULT_TOL
+
+    def _log_defaults(self) -> tuple[bool, bool]:
+        """Log contours and a log loss axis as the problem suggests (a network's loss is
+        bounded below by 0: a log axis shows its slow late decrease)."""
+        if self.is_network:
+            return False, True
+        land = self.race.landscape
+        return land.log_contours, land.bounded_below
 
     def load(self, scenario: Scenario, source: str | None = None) -> None:
         """Open a scenario: the race restarts at step 0 with its settings."""
@@ -97,7 +107,8 @@ class Session(RaceReadout, QObject):
         x = y = None
         if box is not None:
             x = (float(box[0][0]), float(box[0][1]))
-            if len(box) > 1 and box[1] is not None and self.landscape.dim == 2:
+            if len(box) > 1 and box[1] is not None and (self.is_network
+                                                        or self.landscape.dim == 2):
                 y = (float(box[1][0]), float(box[1][1]))
         view = ViewSettings(
             show=self.show if show is None else show, x=x, y=y,
@@ -127,10 +138,28 @@ class Session(RaceReadout, QObject):
         self.sigStepChanged.emit(self.step)
 
     # ---- what the race is --------------------------------------------------------------
+    def set_network(self, network: NetworkSpec) -> None:
+        """Another network or dataset (a new race from fresh initial weights); hyperparameter
+        edits are dropped. From a landscape race this switches to network mode."""
+        spec = replace(self.spec, network=network, start=None,
+                       runs=tuple(replace(r, start=None, edits=()) for r in self.runs))
+        self.pause()
+        was_network = self.is_network
+        self._respec(spec)
+        if not was_network:
+            self.display.update(zip(("log_contours", "log_loss"), self._log_defaults(),
+                                    strict=True))
+        self.view_box = None
+        self.sigRunsChanged.emit()
+        self.sigLandscapeChanged.emit()
+        self.sigDisplayChanged.emit()
+        self._restarted()
+
     @property
     def start(self) -> tuple[float, ...]:
-        """The shared start: the race's own, else the landscape's."""
-        return self.spec.start or tuple(self.landscape.start)
+        """The shared start: the race's own, else the landscape's (a network's initial
+        weights)."""
+        return self.spec.start or tuple(self.race.objective.start)
 
     @property
     def seed(self) -> int:
@@ -168,7 +197,7 @@ class Session(RaceReadout, QObject):
     def set_landscape(self, name: str, **params: float) -> None:
         """Another landscape (ValueError if refused): a new race. Own starts and edits are
         dropped, and the display options take the landscape's defaults."""
-        spec = replace(self.spec, landscape=name, params=params, start=None,
+        spec = replace(self.spec, landscape=name, params=params, start=None, network=None,
                        runs=tuple(replace(r, start=None, edits=()) for r in self.runs))
         self.pause()
         self._respec(spec)
