@@ -10,15 +10,33 @@ rule with numbers). The window draws these; it computes none of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
+from gdviz.core.datasets import Dataset
+from gdviz.core.mlp import LEAKY_SLOPE, LOSSES
+from gdviz.core.mlp import MLP, batch_at
 from gdviz.core.network import NetworkObjective
 
 Array = npt.NDArray[np.float64]
 Box = tuple[tuple[float, float], tuple[float, float]]
 MARGIN = 0.15  # the data box reaches this share of the data's spread past it
+
+# the chain rule's links written out: f′(z) of each activation (a = f(z)), and δ of the
+# output layer, ∂L/∂z for one sample, of each loss head (m outputs)
+DERIVATIVES: dict[str, str] = {
+    "relu": "1 if z > 0 else 0",
+    "leaky_relu": f"1 if z > 0 else {LEAKY_SLOPE}",
+    "tanh": "1 − tanh²(z) = 1 − a²",
+    "sigmoid": "σ(z)·(1 − σ(z)) = a·(1 − a)",
+    "linear": "1",
+}
+OUTPUT_DELTAS: dict[str, str] = {
+    "cross_entropy": "p − onehot(y)",
+    "mse": "2·(ŷ − y) / m",
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +57,7 @@ def metrics(objective: NetworkObjective, thetas: npt.ArrayLike) -> Metrics:
     for data in (objective.train, objective.test):
         with np.errstate(all="ignore"):
             out = objective.mlp.forward(thetas, data.X).out
-            loss = objective.mlp.loss_batch(thetas, data.X, data.y)
+            loss = objective.mlp.loss_batch(thetas, data.X, _targets(data))
         if data.task == "classification":
             acc = (out.argmax(axis=-1) == data.y).mean(axis=-1)
         else:
@@ -80,6 +98,14 @@ def epochs(steps: npt.ArrayLike, n_train: int, batch_size: int | None) -> Array:
     per_step = 1.0 if batch_size is None else min(int(batch_size), n_train) / n_train
     out: Array = np.asarray(steps, dtype=np.float64) * per_step
     return out
+
+
+def steps_per_epoch(n_train: int, batch_size: int | None) -> int:
+    """Updates that take one pass over the training set: ⌈n_train / batch⌉ (1 for full
+    batches)."""
+    if batch_size is None:
+        return 1
+    return -(-int(n_train) // max(1, min(int(batch_size), int(n_train))))
 
 
 def data_box(objective: NetworkObjective) -> Box:
@@ -149,15 +175,52 @@ class Trace:
     dW: tuple[Array, ...]
     db: tuple[Array, ...]
 
+    @property
+    def dW_norms(self) -> list[float]:
+        """‖∂L/∂W‖ of each layer for this sample, in layer order."""
+        return [float(np.sqrt(np.sum(dW * dW))) for dW in self.dW]
+
+
+def _data(objective: NetworkObjective, on: str) -> Dataset:
+    if on not in ("train", "test"):
+        raise ValueError(f"on must be 'train' or 'test', got {on!r}")
+    return objective.train if on == "train" else objective.test
+
+
+def _targets(data: Dataset) -> Array:
+    """``data.y`` as the MLP takes it: int labels or float targets, typed as one array."""
+    return cast(Array, data.y)
+
+
+def sample_losses(objective: NetworkObjective, theta: npt.ArrayLike,
+                  on: str = "train") -> Array:
+    """The loss ``(n,)`` of each sample of the ``on`` set alone (their mean is the loss)."""
+    data = _data(objective, on)
+    mlp = objective.mlp
+    value = LOSSES[mlp.loss].value
+    y = _targets(data)
+    with np.errstate(all="ignore"):
+        z = mlp.forward(np.asarray(theta, dtype=np.float64), data.X).z[-1]
+        losses = [value(z[i:i + 1], y[i:i + 1]) for i in range(data.n_samples)]
+    return np.asarray(losses, dtype=np.float64)
+
+
+def hardest_sample(objective: NetworkObjective, theta: npt.ArrayLike,
+                   on: str = "train") -> int:
+    """The sample of the ``on`` set with the largest loss (a non-finite loss counts as
+    the largest; the first of equals)."""
+    losses = sample_losses(objective, theta, on)
+    return int(np.argmax(np.where(np.isfinite(losses), losses, np.inf)))
+
 
 def trace(objective: NetworkObjective, theta: npt.ArrayLike, sample: int,
           on: str = "train") -> Trace:
     """Forward and backward pass of sample ``sample`` of the ``on`` ("train"/"test") set."""
-    data = objective.train if on == "train" else objective.test
+    data = _data(objective, on)
     if not 0 <= sample < data.n_samples:
         raise ValueError(f"sample must be in 0..{data.n_samples - 1}, got {sample}")
     mlp = objective.mlp
-    X, y = data.X[sample:sample + 1], data.y[sample:sample + 1]
+    X, y = data.X[sample:sample + 1], _targets(data)[sample:sample + 1]
     theta = np.asarray(theta, dtype=np.float64)
     with np.errstate(all="ignore"):
         cache = mlp.forward(theta, X)
@@ -168,3 +231,73 @@ def trace(objective: NetworkObjective, theta: npt.ArrayLike, sample: int,
         z=tuple(z[0] for z in cache.z), a=tuple(a[0] for a in cache.a),
         out=cache.out[0], loss=loss, delta=tuple(g.dz[0] for g in grads),
         dW=tuple(g.dW for g in grads), db=tuple(g.db for g in grads))
+
+
+# ---- one weight's gradient along the chain rule ---------------------------------------------
+@dataclass(frozen=True)
+class Weight:
+    """Where weight k of the flat vector sits: ``layer`` (0-based) and, for a W entry,
+    ``row`` (the input unit) and ``col`` (the unit it feeds); a bias has ``row`` None."""
+
+    k: int
+    layer: int
+    row: int | None
+    col: int
+
+    @property
+    def label(self) -> str:
+        """Layers counted from 1 as in the texts: "W¹[0, 3]" or "b²[1]"."""
+        sup = str(self.layer + 1).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+        return f"b{sup}[{self.col}]" if self.row is None else f"W{sup}[{self.row}, {self.col}]"
+
+
+def weight_at(mlp: MLP, layer: int, row: int | None, col: int) -> Weight:
+    """The weight of ``layer`` from unit ``row`` (None: the bias) to unit ``col``."""
+    shapes = mlp.shapes
+    if not 0 <= layer < len(shapes):
+        raise ValueError(f"layer must be in 0..{len(shapes) - 1}, got {layer}")
+    fan_in, fan_out = shapes[layer]
+    if not 0 <= col < fan_out or (row is not None and not 0 <= row < fan_in):
+        raise ValueError(f"layer {layer} maps {fan_in} units to {fan_out}: no weight "
+                         f"({row}, {col})")
+    start = sum((i + 1) * o for i, o in shapes[:layer])
+    k = start + fan_in * fan_out + col if row is None else start + row * fan_out + col
+    return Weight(k, layer, row, col)
+
+
+def batch_index(objective: NetworkObjective, optimizer: str, hyper: dict[str, object],
+                step: int, seed: int) -> npt.NDArray[np.int64]:
+    """The training samples the update that leaves ``step`` averages over: the seeded
+    minibatch of sgd, else the whole training set."""
+    size = objective.batch_size(optimizer, hyper)
+    n = objective.train.n_samples
+    return np.arange(n) if size is None else batch_at(step, n, size, seed)
+
+
+@dataclass(frozen=True)
+class ChainTerms:
+    """∂L/∂w for one weight w = W[row, col] of a layer, sample by sample: the chain rule
+    gives ``a[row] · δ[col]`` (the input the weight multiplies times ∂L/∂z of the unit it
+    feeds; a bias multiplies 1), and the gradient is their mean over the samples:
+    ``grad = mean(a · delta)``."""
+
+    weight: Weight
+    samples: npt.NDArray[np.int64]
+    a: Array
+    delta: Array
+    grad: float
+
+
+def chain_terms(objective: NetworkObjective, theta: npt.ArrayLike, weight: Weight,
+                samples: npt.NDArray[np.int64]) -> ChainTerms:
+    """The chain-rule terms of ``weight`` at ``theta (p,)`` over training ``samples``."""
+    X, y = objective.train.X[samples], objective.train.y[samples]
+    mlp = objective.mlp
+    with np.errstate(all="ignore"):
+        cache = mlp.forward(np.asarray(theta, dtype=np.float64), X)
+        grads = mlp.backward(cache, y)
+    # the mean loss's δ carries a 1/n; the per-sample δ is n times it
+    delta = grads[weight.layer].dz[:, weight.col] * len(samples)
+    a = (np.ones(len(samples)) if weight.row is None
+         else cache.a[weight.layer][:, weight.row])
+    return ChainTerms(weight, samples, a, delta, float(np.mean(a * delta)))

@@ -57,8 +57,8 @@ def next_params(opt: Optimizer, snap: Snapshot, seed: int,
     the noise it will really draw; ``objective`` (the run's landscape) is needed by the
     optimizers that evaluate the loss themselves. Stopped points stay where they are."""
     with np.errstate(all="ignore"):
-        params, _ = opt.apply(update_gradient(opt, seed, snap), snap.state, snap.params,
-                              objective)
+        g = update_gradient(opt, seed, snap, objective=objective)
+        params, _ = opt.apply(g, snap.state, snap.params, objective)
     running = (snap.status == RUNNING)[:, None]
     return np.where(running, params, snap.params)
 
@@ -82,7 +82,7 @@ def step_numbers(opt: Optimizer, snap: Snapshot, seed: int, start: int = 0,
     learning rate η of this step, the optimizer's state after the step (velocity, m, v,
     m̂, v̂, …: each array field and bias-corrected property, per coordinate) and the new θ.
     Each value has shape ``(dim,)`` (η: ``(1,)``). ``objective`` as in ``next_params``."""
-    g = update_gradient(opt, seed, snap)
+    g = update_gradient(opt, seed, snap, objective=objective)
     with np.errstate(all="ignore"):
         new, state = opt.apply(g, snap.state, snap.params, objective)
     t = snap.state.step + 1

@@ -372,6 +372,11 @@ class Session(RaceReadout, NetworkReadout, QObject):
         self.race.advance(count)
         self.sigStepChanged.emit(self.step)
 
+    def step_epoch(self) -> None:
+        """On a network race: forward by one epoch of the run with the smallest batch."""
+        if self.is_network:
+            self.step_forward(self.steps_per_epoch())
+
     def step_back(self) -> None:
         self.pause()
         self.race.back()

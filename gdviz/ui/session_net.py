@@ -24,6 +24,13 @@ class NetworkReadout:
         return self.race.spec.network is not None
 
     @property
+    def problem_name(self) -> str:
+        """A short name of what is raced on, for file names: the landscape's name, or
+        the dataset's with "-network"."""
+        network = self.race.spec.network
+        return self.race.spec.landscape if network is None else f"{network.dataset}-network"
+
+    @property
     def network(self) -> NetworkSpec:
         """The network and its data (ValueError on a landscape race)."""
         if self.race.spec.network is None:
@@ -57,6 +64,13 @@ class NetworkReadout:
         """The minibatch run ``i`` draws (None: the whole training set every step)."""
         r = self.race.runs[i]
         return self.objective.batch_size(r.optimizer, r.hyper_at(self.race.step))
+
+    def steps_per_epoch(self) -> int:
+        """Updates in one epoch of the run with the smallest minibatch (1 when every run
+        takes the whole training set each step)."""
+        n = self.objective.train.n_samples
+        return max((network_read.steps_per_epoch(n, self.batch_size(i))
+                    for i in range(len(self.race.runs))), default=1)
 
     def network_metrics(self, i: int) -> tuple[np.ndarray, np.ndarray, network_read.Metrics]:
         """Run ``i`` over the whole recording: steps, epochs and train/test metrics
@@ -100,6 +114,22 @@ class NetworkReadout:
     def trace(self, i: int, sample: int, on: str = "train") -> network_read.Trace:
         """One sample's forward and backward pass at run ``i``'s weights at the cursor."""
         return network_read.trace(self.objective, self.weights(i), sample, on)
+
+    def hardest_sample(self, i: int, on: str = "train") -> int:
+        """The sample of the ``on`` set with the largest loss at run ``i``'s weights."""
+        return network_read.hardest_sample(self.objective, self.weights(i), on)
+
+    def weight_at(self, layer: int, row: int | None, col: int) -> network_read.Weight:
+        """Where a weight of the network sits in the flat vector (ValueError if none)."""
+        return network_read.weight_at(self.objective.mlp, layer, row, col)
+
+    def chain_terms(self, i: int, weight: network_read.Weight) -> network_read.ChainTerms:
+        """Run ``i``'s gradient of ``weight`` for the update that leaves the cursor, sample
+        by sample over the batch that update averages (sgd's minibatch, else all)."""
+        r, step = self.race.runs[i], self.race.step
+        samples = network_read.batch_index(self.objective, r.optimizer, dict(r.hyper_at(step)),
+                                           step, self.race.spec.seed_of(i))
+        return network_read.chain_terms(self.objective, self.weights(i), weight, samples)
 
     def loss_slice(self, kind: str = "pca", centre_run: int = 0, res: int = 41,
                    span: float = 1.0, seed: int = 0) -> slices.Slice:

@@ -82,7 +82,7 @@ class RaceReadout:
         """Where run ``i``'s next update takes it from the cursor, (dim,): with the
         hyperparameters in force at that step and, for sgd, the noise it will draw."""
         return probe.next_params(self.race.optimizer_now(i), self.snapshot(i),
-                                 self.spec.seed_of(i), self.landscape)[0]
+                                 self.spec.seed_of(i), self.race.objective)[0]
 
     def velocity(self, i: int) -> np.ndarray | None:
         """Run ``i``'s momentum direction at the cursor, (dim,), or None."""
@@ -109,4 +109,4 @@ class RaceReadout:
     def step_numbers(self, i: int) -> list[tuple[str, np.ndarray]]:
         """Run ``i``'s update from the cursor's step, number by number (``probe``)."""
         return probe.step_numbers(self.race.optimizer_now(i), self.snapshot(i),
-                                  self.spec.seed_of(i), objective=self.landscape)
+                                  self.spec.seed_of(i), objective=self.race.objective)

@@ -3,7 +3,8 @@
 Above: the rule in readable notation (from the registry). Below, labelled "this step":
 θ, the gradient g it is fed, the learning rate η, the optimizer's memory after the step
 (velocity, m, v, m̂, v̂ …) and the new θ, for the step at the scrubber. Every number is
-asked of the Session; a stopped run says so instead (its state is frozen).
+asked of the Session; a stopped run says so instead (its state is frozen). On a network
+race the numbers are those of one chosen weight, with its gradient along the chain rule.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from PyQt6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.core.run import RUNNING
 from gdviz.ui import style
+from gdviz.ui.panels.weight_pick import WeightPicker, chain_html
 from gdviz.ui.session import Session
 
 NAMES = {"velocity": "b (velocity)", "m_hat": "m̂", "v_hat": "v̂", "sum_sq": "s",
@@ -52,7 +54,13 @@ class EquationPanel(QWidget):
         inner = QWidget()
         box = QVBoxLayout(inner)
         box.setContentsMargins(8, 6, 8, 6)
-        for label in (self.title, self.rule, self.numbers):
+        self.picker = WeightPicker(session)
+        self.picker.sigChanged.connect(self.sync)
+        self.chain = QLabel()
+        self.chain.setFont(mono)
+        self.chain.setTextFormat(Qt.TextFormat.RichText)
+        self.chain.setWordWrap(True)
+        for label in (self.title, self.rule, self.picker, self.numbers, self.chain):
             box.addWidget(label)
         box.addStretch(1)
         scroll = QScrollArea()
@@ -62,7 +70,8 @@ class EquationPanel(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
         for signal in (session.sigStepChanged, session.sigRunsChanged,
-                       session.sigSelectionChanged, session.sigTimelineReset):
+                       session.sigSelectionChanged, session.sigTimelineReset,
+                       session.sigLandscapeChanged):
             signal.connect(self.sync)
         self.sync()
 
@@ -73,6 +82,7 @@ class EquationPanel(QWidget):
 
     def sync(self, *_: object) -> None:
         i = self.run
+        self.chain.clear()
         if i is None:
             self.title.setText("Add an optimizer to see its update rule")
             self.rule.clear()
@@ -88,11 +98,19 @@ class EquationPanel(QWidget):
                                  f"{int(snap.stopped_at[0])}: it no longer moves, its "
                                  "state is frozen.</p>")
             return
+        numbers = s.step_numbers(i)
+        weight = self.picker.weight
+        where = ""
+        if weight is not None:  # one weight of the network: its coordinate of each vector
+            numbers = [(n, v if v.size == 1 else v[weight.k : weight.k + 1])
+                       for n, v in numbers]
+            where = f" for w = {html.escape(weight.label)}"
+            self.chain.setText(chain_html(s.chain_terms(i, weight)))
         rows = "".join(
             f"<tr><td><b>{html.escape(NAMES.get(name, name))}</b></td>"
             f"<td>{html.escape(_vector(value))}</td></tr>"
-            for name, value in s.step_numbers(i))
-        self.numbers.setText(f"<p><b>this step</b>: {s.step} → {s.step + 1}</p>"
+            for name, value in numbers)
+        self.numbers.setText(f"<p><b>this step</b>: {s.step} → {s.step + 1}{where}</p>"
                              f"<table cellspacing=6>{rows}</table>")
 
 

@@ -43,6 +43,11 @@ class TransportBar(QWidget):
                                         "One step back", session.step_back)
         self.forward_action = self._action("Step forward", "Right", Pixmap.SP_MediaSeekForward,
                                            "One step forward", session.step_forward)
+        self.epoch_action = self._action("One epoch forward", "Shift+Right",
+                                         Pixmap.SP_MediaSkipForward,
+                                         "Network races: forward by one pass over the "
+                                         "training set (of the run with the smallest "
+                                         "minibatch)", session.step_epoch)
         self.home_action = self._action("Go to step 0", "Home", Pixmap.SP_MediaSkipBackward,
                                         "Show step 0 (the recorded steps are kept)",
                                         lambda: session.seek(0))
@@ -65,7 +70,8 @@ class TransportBar(QWidget):
         self.steps.setToolTip("The race's length: computing stops at this step")
         self.steps.valueChanged.connect(session.set_steps)
         self.seed = _spin_box(0, 2**31 - 1, prefix="seed ")
-        self.seed.setToolTip("Seed of the sgd gradient noise, shared by every run (a fair "
+        self.seed.setToolTip("Seed of sgd's gradient noise or minibatch order and of a "
+                             "network's initial weights, shared by every run (a fair "
                              "comparison); changing it recomputes the race")
         self.seed.valueChanged.connect(session.set_seed)
         self.stop_on_convergence = QCheckBox()
@@ -74,14 +80,15 @@ class TransportBar(QWidget):
             "stop only when they diverge or the race ends")
         self.stop_on_convergence.toggled.connect(session.set_stop_on_convergence)
         # QWidget.actions() returns these, for the window: addActions(bar.actions())
-        self.addActions([self.play_action, self.forward_action, self.back_action,
-                         self.home_action, self.restart_action])
+        self.addActions([self.play_action, self.forward_action, self.epoch_action,
+                         self.back_action, self.home_action, self.restart_action])
         self._layout()
         session.sigStepChanged.connect(self._sync_step)
         session.sigPlayingChanged.connect(self._sync_playing)
         session.sigRunsChanged.connect(self._sync_marks)
         session.sigTimelineReset.connect(self._sync_marks)
         session.sigSettingsChanged.connect(self._sync_settings)
+        session.sigLandscapeChanged.connect(self._sync_settings)  # the epoch button
         self._sync_settings()
         self._sync_marks()
         self._sync_step(session.step)
@@ -102,9 +109,10 @@ class TransportBar(QWidget):
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
+        self.epoch_button = QToolButton()
         for action in (self.home_action, self.back_action, self.play_action,
-                       self.forward_action, self.restart_action):
-            button = QToolButton()
+                       self.forward_action, self.epoch_action, self.restart_action):
+            button = self.epoch_button if action is self.epoch_action else QToolButton()
             button.setDefaultAction(action)
             button.setAutoRaise(True)
             buttons.addWidget(button)
@@ -141,6 +149,8 @@ class TransportBar(QWidget):
 
     def _sync_settings(self) -> None:
         s = self.session
+        self.epoch_action.setEnabled(s.is_network)
+        self.epoch_button.setVisible(s.is_network)
         for box, value in ((self.speed, round(s.speed)), (self.steps, s.steps),
                            (self.seed, s.seed)):
             box.blockSignals(True)
