@@ -176,6 +176,11 @@ class Trace:
     db: tuple[Array, ...]
 
     @property
+    def predicted(self) -> int:
+        """The output unit with the largest value: a classifier's predicted class."""
+        return int(np.argmax(self.out))
+
+    @property
     def dW_norms(self) -> list[float]:
         """‖∂L/∂W‖ of each layer for this sample, in layer order."""
         return [float(np.sqrt(np.sum(dW * dW))) for dW in self.dW]
