@@ -125,6 +125,27 @@ class Slice:
     d1: Array
     d2: Array
 
+    def path_losses(self) -> tuple[Array, ...]:
+        """The slice's loss under every point of every path, ``(rows,)`` per path (see
+        :func:`on_grid`): where a surface of ``Z`` lifts each path onto itself."""
+        return tuple(on_grid(self.alphas, self.betas, self.Z, p) for p in self.paths)
+
+
+def on_grid(alphas: Array, betas: Array, Z: Array, coords: Array) -> Array:
+    """``Z (len(betas), len(alphas))`` read at plane points ``coords (n, 2)`` = (α, β):
+    ``(n,)``, bilinear between the four surrounding grid nodes, exact on a node; NaN off
+    the grid, at a NaN coordinate or next to a NaN node."""
+    coords = np.asarray(coords, dtype=np.float64).reshape(-1, 2)
+    a, b = coords[:, 0], coords[:, 1]
+    inside = ((a >= alphas[0]) & (a <= alphas[-1]) & (b >= betas[0]) & (b <= betas[-1]))
+    j = np.clip(np.searchsorted(alphas, np.where(inside, a, alphas[0])) - 1, 0, len(alphas) - 2)
+    i = np.clip(np.searchsorted(betas, np.where(inside, b, betas[0])) - 1, 0, len(betas) - 2)
+    ta = (a - alphas[j]) / (alphas[j + 1] - alphas[j])
+    tb = (b - betas[i]) / (betas[i + 1] - betas[i])
+    out: Array = ((1 - ta) * (1 - tb) * Z[i, j] + ta * (1 - tb) * Z[i, j + 1]
+                  + (1 - ta) * tb * Z[i + 1, j] + ta * tb * Z[i + 1, j + 1])
+    return np.where(inside, out, np.nan)
+
 
 def race_slice(mlp: MLP, X: Array, y: Array, centre: Array, trajectories: Sequence[Array],
                kind: str = "pca", res: int = 41, span: float = 1.0, seed: int = 0) -> Slice:

@@ -5,6 +5,9 @@ backward pass and loss-landscape slices. Read-only; every number comes from core
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 import numpy as np
 
 from gdviz.core import network_read, slices
@@ -136,7 +139,14 @@ class NetworkReadout:
         """The training loss on a plane through run ``centre_run``'s weights at the
         cursor, with every run's trajectory up to the cursor projected onto it
         (``slices.race_slice``: "pca" or "random" directions)."""
+        return self.loss_slice_job(kind, centre_run, res, span, seed)()
+
+    def loss_slice_job(self, kind: str = "pca", centre_run: int = 0, res: int = 41,
+                       span: float = 1.0, seed: int = 0) -> Callable[[], slices.Slice]:
+        """``loss_slice`` with its inputs taken now (copies of the centre and the trails),
+        computed when called, on any thread: the race may move on meanwhile."""
         obj = self.objective
-        trails = [self.race.trail(r) for r in range(len(self.race.runs))]
-        return slices.race_slice(obj.mlp, obj.train.X, obj.train.y, self.weights(centre_run),
-                                 trails, kind, res, span, seed)
+        trails = [self.race.trail(r).copy() for r in range(len(self.race.runs))]
+        return functools.partial(slices.race_slice, obj.mlp, obj.train.X, obj.train.y,
+                                 self.weights(centre_run).copy(), trails, kind, res, span,
+                                 seed)

@@ -8,7 +8,14 @@ import pytest
 from gdviz.core.datasets import moons
 from gdviz.core.mlp import MLP
 from gdviz.core.optimizers import make_optimizer
-from gdviz.core.slices import grid, pca_directions, project, random_directions
+from gdviz.core.slices import (
+    grid,
+    on_grid,
+    pca_directions,
+    project,
+    race_slice,
+    random_directions,
+)
 
 NET = MLP((2, 8, 8, 2), "tanh")
 DATA = moons(120, seed=0)
@@ -98,3 +105,26 @@ def test_pca_degenerate_inputs() -> None:
                                pca_directions([np.delete(ADAM, 5, axis=0)], centre)[2])
     with pytest.raises(ValueError, match="centre must have shape"):
         grid(NET, DATA.X, DATA.y, centre[:-1], d1, d2)
+
+
+def test_on_grid_exact_on_nodes_bilinear_between_nan_off_the_grid() -> None:
+    alphas, betas = np.linspace(-1.0, 1.0, 5), np.linspace(-2.0, 2.0, 9)
+    Z = 3.0 + 2.0 * alphas[None, :] - 0.5 * betas[:, None] + alphas[None, :] * betas[:, None]
+    nodes = np.array([[alphas[j], betas[i]] for i, j in [(0, 0), (8, 4), (3, 1), (5, 2)]])
+    np.testing.assert_array_equal(on_grid(alphas, betas, Z, nodes),
+                                  [Z[0, 0], Z[8, 4], Z[3, 1], Z[5, 2]])
+    pts = np.array([[0.3, -1.1], [-0.9, 1.7], [0.99, 0.01]])  # bilinear: exact for a + b + ab
+    a, b = pts.T
+    np.testing.assert_allclose(on_grid(alphas, betas, Z, pts), 3 + 2 * a - 0.5 * b + a * b,
+                               rtol=1e-13)
+    off = np.array([[1.01, 0.0], [0.0, -2.5], [np.nan, 0.0]])
+    assert np.isnan(on_grid(alphas, betas, Z, off)).all()
+
+
+def test_path_losses_read_the_slice_under_each_path() -> None:
+    centre = ADAM[-1]
+    s = race_slice(NET, DATA.X, DATA.y, centre, [ADAM, GD], "pca", res=21)
+    lifted = s.path_losses()
+    assert [len(v) for v in lifted] == [len(ADAM), len(GD)]
+    assert lifted[0][-1] == pytest.approx(s.Z[10, 10], rel=1e-12)  # ADAM ends at the centre
+    np.testing.assert_array_equal(lifted[1], on_grid(s.alphas, s.betas, s.Z, s.paths[1]))
