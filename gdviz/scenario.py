@@ -75,13 +75,15 @@ class ScenarioError(ValueError):
 class ViewSettings:
     """What the window shows; ``None`` and ``()`` leave the choice to the window.
 
-    ``x``/``y`` are the view box ``(low, high)`` (None: the landscape's domain),
+    ``x``/``y``/``z`` are the view box ``(low, high)`` (None: the landscape's domain; ``y``
+    only on 2-D and 3-D landscapes, ``z`` only on 3-D ones),
     ``overlays`` holds every name of ``OVERLAYS`` (missing ones take their defaults).
     """
 
     show: tuple[str, ...] = ()
     x: tuple[float, float] | None = None
     y: tuple[float, float] | None = None
+    z: tuple[float, float] | None = None
     log_contours: bool | None = None
     log_loss: bool | None = None
     overlays: Mapping[str, bool] = field(default_factory=lambda: dict(OVERLAY_DEFAULTS))
@@ -94,11 +96,12 @@ class ViewSettings:
         object.__setattr__(self, "show", check_show(self.show))
         object.__setattr__(self, "x", check_interval("x", self.x))
         object.__setattr__(self, "y", check_interval("y", self.y))
+        object.__setattr__(self, "z", check_interval("z", self.z))
         object.__setattr__(self, "overlays", check_overlays(self.overlays))
         object.__setattr__(self, "steps_per_second", check_speed(self.steps_per_second))
 
     def __hash__(self) -> int:
-        return hash((self.show, self.x, self.y, self.log_contours, self.log_loss,
+        return hash((self.show, self.x, self.y, self.z, self.log_contours, self.log_loss,
                      tuple(self.overlays.items()), self.steps_per_second))
 
 
@@ -113,9 +116,10 @@ class Scenario:
 
     def __post_init__(self) -> None:
         if self.race.network is None:
-            check_axes(self.race.landscape, self.view.y)
-        elif (self.view.x, self.view.y, self.view.log_contours) != (None, None, None):
-            raise ValueError("a network race has no view box: x, y and log_contours are unset")
+            check_axes(self.race.landscape, self.view.y, self.view.z)
+        elif (self.view.x, self.view.y, self.view.z, self.view.log_contours) != (None,) * 4:
+            raise ValueError("a network race has no view box: x, y, z and log_contours are "
+                             "unset")
 
 
 # ---- reading -------------------------------------------------------------------------
@@ -201,7 +205,7 @@ def dumps_scenario(s: Scenario) -> str:
         land: dict[str, Any] = {"name": race.landscape}
         if race.params:
             land["params"] = dict(race.params)
-        box = {k: v for k, v in (("x", view.x), ("y", view.y),
+        box = {k: v for k, v in (("x", view.x), ("y", view.y), ("z", view.z),
                                  ("log_contours", view.log_contours)) if v is not None}
         if box:
             land["view"] = {k: list(v) if isinstance(v, tuple) else v for k, v in box.items()}

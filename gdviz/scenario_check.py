@@ -392,9 +392,13 @@ def check_interval(name: str, box: Iterable[float] | None) -> tuple[float, float
     return v[0], v[1]
 
 
-def check_axes(landscape: str, y: object) -> None:
-    if y is not None and LANDSCAPES[landscape].dim == 1:
+def check_axes(landscape: str, y: object, z: object = None) -> None:
+    """A view range only for an axis the landscape has: y from 2-D on, z in 3-D."""
+    dim = LANDSCAPES[landscape].dim
+    if y is not None and dim == 1:
         raise ValueError(f"{landscape!r} is a 1-D landscape: it has no y axis")
+    if z is not None and dim < 3:
+        raise ValueError(f"{landscape!r} is a {dim}-D landscape: it has no z axis")
 
 
 def check_overlays(overlays: Mapping[str, bool]) -> Mapping[str, bool]:
@@ -419,12 +423,14 @@ def read_view(doc: Table, race: RaceSpec) -> dict[str, Any]:
     and ``[view]`` (``read_race`` has checked that those two tables are tables)."""
     box = table(doc.get("landscape", {}), "landscape").get("view", {})
     box = table(box, "landscape.view")
-    keys(box, "landscape.view", ("x", "y", "log_contours"))
+    keys(box, "landscape.view", ("x", "y", "z", "log_contours"))
     view: dict[str, Any] = {}
     if race.network is None:
         with at("landscape.view.y"):
             check_axes(race.landscape, box.get("y"))
-    for axis in ("x", "y"):
+        with at("landscape.view.z"):
+            check_axes(race.landscape, None, box.get("z"))
+    for axis in ("x", "y", "z"):
         if axis in box:
             path = join("landscape.view", axis)
             numbers = [number(v, join(path, i)) for i, v in enumerate(array(box[axis], path))]

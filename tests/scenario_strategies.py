@@ -125,11 +125,13 @@ intervals = st.tuples(finite, finite).filter(lambda t: t[0] != t[1]).map(
 
 @st.composite
 def views(draw: st.DrawFn, dim: int, box: bool = True) -> ViewSettings:
-    """View settings; ``box=False`` (a network) leaves x, y and log_contours unset."""
+    """View settings; ``box=False`` (a network) leaves x, y, z and log_contours unset;
+    y from 2-D on, z in 3-D."""
     return ViewSettings(
         show=tuple(draw(st.lists(st.sampled_from(VIEWS), unique=True))),
         x=draw(st.none() | intervals) if box else None,
-        y=draw(st.none() | intervals) if box and dim == 2 else None,
+        y=draw(st.none() | intervals) if box and dim >= 2 else None,
+        z=draw(st.none() | intervals) if box and dim == 3 else None,
         log_contours=draw(st.none() | st.booleans()) if box else None,
         log_loss=draw(st.none() | st.booleans()),
         overlays=draw(st.dictionaries(st.sampled_from(OVERLAYS), st.booleans())),

@@ -3,8 +3,9 @@
 ``SPEC`` is ``NAME[:k=v[,k=v]…]``: hyperparameters (``adam:lr=0.05,beta1=0.8``), a
 learning-rate schedule and its options (``adam:lr=0.1,schedule=cosine,period=200``) and
 an own noise seed (``sgd:seed=3``). ``--param K=V`` sets a landscape parameter,
-``--start X[,Y]`` the start point, ``--scenario PATH|PRESET`` takes the whole race from a
-scenario file (``--steps``, ``--seed``, ``--tol`` and ``--start`` may still override it).
+``--start X[,Y[,Z]]`` the start point (one number per parameter of the landscape),
+``--scenario PATH|PRESET`` takes the whole race from a scenario file (``--steps``,
+``--seed``, ``--tol`` and ``--start`` may still override it).
 The parsers raise ValueError with a one-line reason; ``build_race`` prefixes it with the
 flag it came from.
 """
@@ -135,10 +136,11 @@ def parse_params(items: Iterable[str]) -> dict[str, float]:
 
 
 def parse_start(text: str, dim: int) -> tuple[float, ...]:
-    """``"X,Y"`` (or ``"X"`` for a 1-D landscape) -> a point of ``dim`` finite floats."""
+    """``"X,Y"`` (``"X"`` on a 1-D landscape, ``"X,Y,Z"`` on a 3-D one) -> a point of
+    ``dim`` finite floats."""
     parts = text.split(",")
     if len(parts) != dim:
-        shape = "X,Y" if dim == 2 else "X"
+        shape = ",".join("XYZ"[:dim])
         raise ValueError(f"the landscape is {dim}-D: give {shape}, got {len(parts)} number(s)")
     return tuple(parse_number(part.strip(), "the start") for part in parts)
 
@@ -197,8 +199,9 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                         help="the loss landscape (see `gdviz list`)")
     parser.add_argument("--param", action="append", default=[], metavar="K=V",
                         help="set a landscape parameter, repeatable (e.g. --param b=25)")
-    parser.add_argument("--start", metavar="X[,Y]",
-                        help="start point, e.g. --start=-1.2,1 (default: the landscape's own)")
+    parser.add_argument("--start", metavar="X[,Y[,Z]]",
+                        help="start point, one number per parameter of the landscape, e.g. "
+                             "--start=-1.2,1 (default: the landscape's own)")
     parser.add_argument("--steps", type=_whole(MAX_STEPS), metavar="N",
                         help=f"number of steps (default: {DEFAULT_STEPS})")
     parser.add_argument("--tol", type=_tolerance, metavar="T",
@@ -275,6 +278,16 @@ def refuse_network(scenario: Scenario, source: str | None, what: str) -> None:
         name = source or "SCENARIO"
         raise ValueError(f"{name}: network races {what} the window's network mode, which is "
                          f"not built yet; use gdviz run --scenario {name}")
+
+
+def refuse_space(scenario: Scenario, what: str) -> None:
+    """ValueError for a race on a landscape of three parameters, which the window has no
+    view for yet; ``what`` is what the window would do with it ("show", "export")."""
+    race = scenario.race
+    if race.network is None and race.build_landscape().dim == 3:
+        raise ValueError(f"{race.landscape} is a landscape of three parameters, which the "
+                         f"window cannot {what} yet; gdviz run writes the same race's "
+                         "numbers (x, y, z, loss at every step)")
 
 
 def _race_from_flags(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:

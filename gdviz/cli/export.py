@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gdviz.cli.args import add_run_arguments, refuse_network, scenario_of
+from gdviz.cli.args import add_run_arguments, refuse_network, refuse_space, scenario_of
 from gdviz.cli.display import missing_display
 from gdviz.cli.output import progress_bar
 from gdviz.export.atomic import check_target
@@ -64,6 +64,7 @@ def _export(args: argparse.Namespace) -> int:
         raise ValueError(str(exc)) from None
     size = parse_size(args.size) if args.size is not None else None
     scenario, source = scenario_of(args, None)
+    refuse_space(scenario, "export")
     refuse_network(scenario, source, "will be exported from")
     if missing_display() is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the 2-D views need no screen

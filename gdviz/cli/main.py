@@ -23,6 +23,7 @@ from gdviz.cli.args import (
     format_opt_spec,
     join_negative_start,
     refuse_network,
+    refuse_space,
     scenario_of,
 )
 from gdviz.cli.display import NoDisplayError, missing_display
@@ -44,8 +45,9 @@ Output: CSV on stdout, or --out FILE.csv / FILE.json (written atomically).
 
 CSV columns {",".join(CSV_COLUMNS)}: steps+1 rows per --opt
 (step 0 is the start); run is the 0-based index of the --opt, y is empty on 1-D
-landscapes (x and y both on a network race: its weights are in the JSON points),
-numbers are written with full round-trip precision. status is
+landscapes (x and y both on a network race: its weights are in the JSON points), a
+landscape of three parameters adds a z column after y; numbers are written with full
+round-trip precision. status is
 "{RUNNING}" until the run stops, then its final status: a {CONVERGED} run from the
 step whose gradient norm reached --tol (stopped_at) on, a {DIVERGED} run from the
 step after its last normal one (stopped_at + 1) on; those rows repeat the held point.
@@ -176,6 +178,7 @@ def _gui(args: argparse.Namespace) -> int:
     if problem:
         raise NoDisplayError(problem)
     scenario, source = scenario_of(args, DEFAULT_PRESET)
+    refuse_space(scenario, "show")
     refuse_network(scenario, source, "are shown in")
     from gdviz.ui.app import launch  # Qt only now: the other commands never load it
 

@@ -233,7 +233,7 @@ def add_map(subparsers: Any) -> None:
                       help="the horizontal axis, e.g. lr=1e-4:1e-1:log")
     stab.add_argument("--y", required=True, metavar="NAME=LO:HI[:log|:lin]",
                       help="the vertical axis, e.g. momentum=0:0.99")
-    stab.add_argument("--start", metavar="X[,Y]",
+    stab.add_argument("--start", metavar="X[,Y[,Z]]",
                       help="the start, e.g. --start=-1.2,1 (default: the landscape's)")
     stab.add_argument("--measure", choices=MEASURES, default="final_loss",
                       help="what the colour shows (default: final_loss; "

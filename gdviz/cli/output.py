@@ -1,9 +1,10 @@
 """What ``gdviz run`` writes: trajectories as CSV or JSON, to a file atomically.
 
-CSV columns ``CSV_COLUMNS``: steps+1 rows per run (step 0 is the start), ``run`` the
-0-based index of the run, ``y`` empty on 1-D landscapes, ``x`` and ``y`` both empty on a
-network (its weights have hundreds of dimensions: the JSON ``points`` hold them), floats
-written with ``repr`` (they round-trip). JSON: ``{"landscape", "runs": [{"optimizer",
+CSV columns ``CSV_COLUMNS`` (``CSV_COLUMNS_3D``, with ``z`` after ``y``, on a landscape of
+three parameters): steps+1 rows per run (step 0 is the start), ``run`` the 0-based index
+of the run, ``y`` empty on 1-D landscapes, ``x`` and ``y`` both empty on a network (its
+weights have hundreds of dimensions: the JSON ``points`` hold them), floats written with
+``repr`` (they round-trip). JSON: ``{"landscape", "runs": [{"optimizer",
 "hyper", "status", "stopped_at", "points", "loss", "grad_norm"}]}``, ``hyper`` the run's
 hyperparameters at step 0; on a network ``landscape`` is "network", ``loss`` the training
 loss and ``points`` the weight vectors.
@@ -20,6 +21,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from gdviz.core.network import NAME as NETWORK
 from gdviz.core.race import RaceSpec
 from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Trajectory
 
@@ -40,6 +42,7 @@ def progress_bar(name: str, unit: str) -> tuple[Any, Callable[[int, int | None],
 
 
 CSV_COLUMNS = ("run", "optimizer", "step", "x", "y", "loss", "grad_norm", "status")
+CSV_COLUMNS_3D = (*CSV_COLUMNS[:5], "z", *CSV_COLUMNS[5:])
 
 
 def row_statuses(traj: Trajectory) -> list[str]:
@@ -50,18 +53,23 @@ def row_statuses(traj: Trajectory) -> list[str]:
 
 
 def csv_text(trajs: Sequence[Trajectory]) -> str:
-    """One row per step per run, columns ``CSV_COLUMNS``; floats as ``repr`` (round trip)."""
+    """One row per step per run, columns ``CSV_COLUMNS`` (``CSV_COLUMNS_3D`` when the runs
+    are on a three-parameter landscape); floats as ``repr`` (round trip)."""
+    network = any(t.landscape == NETWORK for t in trajs)
+    dim = 0 if network or not trajs else trajs[0].params.shape[-1]
+    columns = CSV_COLUMNS_3D if dim == 3 else CSV_COLUMNS
+    width = columns.index("loss") - columns.index("x")  # coordinate cells: x, y (, z)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(columns)
     for i, traj in enumerate(trajs):
         points = traj.params[:, 0, :].tolist()
         rows = zip(points, traj.loss[:, 0].tolist(), traj.grad_norm[:, 0].tolist(),
                    row_statuses(traj), strict=True)
         for step, (p, loss, gnorm, status) in enumerate(rows):
-            x = repr(p[0]) if len(p) <= 3 else ""
-            y = repr(p[1]) if len(p) == 2 else ""
-            writer.writerow((i, traj.optimizer, step, x, y, repr(loss), repr(gnorm),
+            coords = [] if network else [repr(v) for v in p]
+            coords += [""] * (width - len(coords))  # y on a curve, all on a network
+            writer.writerow((i, traj.optimizer, step, *coords, repr(loss), repr(gnorm),
                              status))
     return out.getvalue()
 

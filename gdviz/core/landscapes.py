@@ -1,15 +1,16 @@
 """Loss landscapes: the ``Landscape`` record and the registry ``LANDSCAPES``.
 
-A landscape is a scalar function of 1 or 2 parameters together with everything a view
+A landscape is a scalar function of 1, 2 or 3 parameters together with everything a view
 needs to show it: a default view box, a good teaching start point, its known minima and
 a readable formula. Points are arrays of shape ``(..., dim)``; ``value`` returns shape
 ``(...)`` and ``grad`` shape ``(..., dim)``, always float64, with analytic gradients.
 ``hessian`` returns ``(..., dim, dim)``: analytic where the landscape gives ``hess_fn``,
 else central differences of the analytic gradient (``hessian_is_exact`` tells which).
 
-The definitions live in ``landscapes_classic`` (the standard optimisation test functions)
-and ``landscapes_teaching`` (gdviz's own surfaces and 1-D curves); both register into
-``LANDSCAPES`` when this module is imported, in the order classic, teaching, 1-D.
+The definitions live in ``landscapes_classic`` (the standard optimisation test functions),
+``landscapes_teaching`` (gdviz's own surfaces and 1-D curves) and ``landscapes_space``
+(functions of three parameters); they register into ``LANDSCAPES`` when this module is
+imported, in the order of ``GROUPS``: classic, teaching, 1-D, space.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ HessianFn = Callable[[Array, Params], Array]  # (n, dim) points -> (n, dim, dim)
 
 FD_STEP = 1e-5  # relative step of the central-difference Hessian (× max(1, |coordinate|))
 
-GROUPS = ("classic", "teaching", "1d")
+GROUPS = ("classic", "teaching", "1d", "space")
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,8 +62,8 @@ class Landscape:
     hess_fn: HessianFn | None = None
 
     def __post_init__(self) -> None:
-        if self.dim not in (1, 2):
-            raise ValueError(f"landscape {self.name!r}: dim must be 1 or 2, got {self.dim}")
+        if self.dim not in (1, 2, 3):
+            raise ValueError(f"landscape {self.name!r}: dim must be 1, 2 or 3, got {self.dim}")
         domain = tuple((float(lo), float(hi)) for lo, hi in self.domain)
         start = tuple(float(t) for t in self.start)
         if len(domain) != self.dim or any(lo >= hi for lo, hi in domain):
@@ -190,7 +191,7 @@ LANDSCAPES: dict[str, Landscape] = {}
 
 
 def register(*landscapes: Landscape) -> None:
-    """Add landscapes to ``LANDSCAPES``, kept ordered by group (classic, teaching, 1d)."""
+    """Add landscapes to ``LANDSCAPES``, kept ordered by group (the order of ``GROUPS``)."""
     for landscape in landscapes:
         if landscape.name in LANDSCAPES:
             raise ValueError(f"landscape {landscape.name!r} is already registered")
@@ -255,4 +256,5 @@ def refine_minima(
 # The definition modules register themselves; imported last so that they can import
 # Landscape and register from this module.
 import gdviz.core.landscapes_classic  # noqa: E402, F401
+import gdviz.core.landscapes_space  # noqa: E402, F401
 import gdviz.core.landscapes_teaching  # noqa: E402, F401

@@ -3,10 +3,13 @@
 Every ``_f(p, params)`` takes points ``p`` of shape ``(n, dim)`` and returns the values
 ``(n,)`` and the analytic gradients ``(n, dim)``; ``_f_hess(p, params)`` the analytic
 Hessians ``(n, dim, dim)``. Minima are polished from rough guesses by Newton's method at
-import time and listed global first.
+import time and listed global first. ``GaussianWells`` (a bowl with wells, in any
+dimension) also makes the three-parameter ``three_wells`` of ``landscapes_space``.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -19,47 +22,70 @@ from gdviz.core.landscapes import (
     register,
 )
 
-# foggy mountains: a broad bowl BOWL·(x²+y²) minus Gaussian wells
-# depth·exp(−|p − centre|²/(2·width²)) of different depths and widths.
-BOWL = 0.08
-WELL_CENTRES = np.array([[2.0, -1.5], [-1.8, 1.6], [-2.0, -2.2], [1.5, 2.3]])
-WELL_DEPTHS = np.array([3.0, 2.0, 1.5, 1.2])
-WELL_WIDTHS = np.array([0.8, 0.7, 0.6, 0.5])
+
+@dataclass(frozen=True, eq=False)
+class GaussianWells:
+    """f(p) = bowl·|p|² − Σₖ depthₖ·exp(−|p − centreₖ|²/(2·widthₖ²)): a broad bowl with
+    Gaussian wells of different depths and widths, in as many dimensions as the centres
+    have coordinates (``centres (k, dim)``, ``depths (k,)``, ``widths (k,)``)."""
+
+    bowl: float
+    centres: Array
+    depths: Array
+    widths: Array
+
+    def _wells(self, p: Array) -> tuple[Array, Array, Array]:
+        """``diff (n, k, dim)`` = p − centreₖ, ``spread (k,)`` = 2·widthₖ², and
+        ``wells (n, k)`` = depthₖ·exp(−|diff|²/spread), how deep each well is at p."""
+        diff = p[..., None, :] - self.centres
+        spread = 2.0 * self.widths**2
+        wells = self.depths * np.exp(-np.sum(diff * diff, axis=-1) / spread)
+        return diff, spread, wells
+
+    def fn(self, p: Array, params: Params) -> tuple[Array, Array]:
+        """Values ``(n,)`` and gradients ``(n, dim)`` at points ``(n, dim)``."""
+        diff, spread, wells = self._wells(p)
+        value = self.bowl * np.sum(p * p, axis=-1) - np.sum(wells, axis=-1)
+        # ∂/∂p of −depth·exp(−|d|²/spread) is +wells·2d/spread.
+        grad = 2.0 * self.bowl * p + np.einsum("...w,...wi->...i", wells * (2.0 / spread), diff)
+        return value, grad
+
+    def hess(self, p: Array, params: Params) -> Array:
+        """Hessians ``(n, dim, dim)``: each well adds (2·wells/spread)·(I − (2/spread)·d dᵀ)
+        to the bowl's 2·bowl·I."""
+        diff, spread, wells = self._wells(p)
+        weight = wells * (2.0 / spread)
+        total = np.sum(weight, axis=-1) + 2.0 * self.bowl  # (n,)
+        weight *= 2.0 / spread
+        outer = np.sum(weight[..., None, None] * diff[..., :, None] * diff[..., None, :],
+                       axis=-3)
+        hess: Array = total[..., None, None] * np.eye(p.shape[-1]) - outer
+        i, j = np.triu_indices(p.shape[-1], 1)  # i < j: the upper triangle
+        hess[..., j, i] = hess[..., i, j]  # mirrored, so that H is exactly symmetric
+        return hess
+
+    def formula(self, names: str) -> str:
+        """The formula in the coordinates ``names`` (one letter each, e.g. ``"xy"``)."""
+        def square(var: str, centre: float) -> str:
+            if centre == 0:
+                return f"{var}²"
+            return f"({var}{'−' if centre > 0 else '+'}{abs(centre):g})²"
+
+        wells = "".join(
+            f" − {depth:g}·exp(−({'+'.join(map(square, names, centre))})/{2 * width**2:g})"
+            for centre, depth, width in zip(self.centres, self.depths, self.widths,
+                                            strict=True)
+        )
+        return f"{self.bowl:g}({'+'.join(f'{v}²' for v in names)}){wells}"
 
 
-def _foggy_mountains(p: Array, params: Params) -> tuple[Array, Array]:
-    diff = p[..., None, :] - WELL_CENTRES  # (n, wells, 2)
-    spread = 2.0 * WELL_WIDTHS**2
-    wells = WELL_DEPTHS * np.exp(-np.sum(diff * diff, axis=-1) / spread)  # (n, wells)
-    value = BOWL * np.sum(p * p, axis=-1) - np.sum(wells, axis=-1)
-    # ∂/∂p of −depth·exp(−|d|²/spread) is +wells·2d/spread.
-    grad = 2.0 * BOWL * p + np.einsum("...w,...wi->...i", wells * (2.0 / spread), diff)
-    return value, grad
-
-
-def _foggy_mountains_hess(p: Array, params: Params) -> Array:
-    # each well adds (2·wells/spread)·(I − (2/spread)·d dᵀ) to the bowl's 2·BOWL·I
-    diff = p[..., None, :] - WELL_CENTRES  # (n, wells, 2)
-    spread = 2.0 * WELL_WIDTHS**2
-    wells = WELL_DEPTHS * np.exp(-np.sum(diff * diff, axis=-1) / spread)  # (n, wells)
-    weight = wells * (2.0 / spread)
-    total = np.sum(weight, axis=-1) + 2.0 * BOWL
-    weight *= 2.0 / spread
-    dx, dy = diff[..., 0], diff[..., 1]
-    return hessian_2d(total - np.sum(weight * dx * dx, axis=-1),
-                      -np.sum(weight * dx * dy, axis=-1),
-                      total - np.sum(weight * dy * dy, axis=-1))
-
-
-def _foggy_formula() -> str:
-    def square(var: str, centre: float) -> str:
-        return f"({var}{'−' if centre > 0 else '+'}{abs(centre):g})²"
-
-    wells = "".join(
-        f" − {depth:g}·exp(−({square('x', cx)}+{square('y', cy)})/{2 * width**2:g})"
-        for (cx, cy), depth, width in zip(WELL_CENTRES, WELL_DEPTHS, WELL_WIDTHS, strict=True)
-    )
-    return f"{BOWL:g}(x²+y²){wells}"
+# foggy mountains: a broad bowl 0.08·(x²+y²) minus four wells of different depths and widths
+FOGGY = GaussianWells(
+    bowl=0.08,
+    centres=np.array([[2.0, -1.5], [-1.8, 1.6], [-2.0, -2.2], [1.5, 2.3]]),
+    depths=np.array([3.0, 2.0, 1.5, 1.2]),
+    widths=np.array([0.8, 0.7, 0.6, 0.5]),
+)
 
 
 def _plateau(p: Array, params: Params) -> tuple[Array, Array]:
@@ -115,11 +141,11 @@ register(
         domain=((-4.0, 4.0), (-4.0, 4.0)),
         start=(0.5, 3.5),
         minima=refine_minima(
-            _foggy_mountains,
+            FOGGY.fn,
             [[1.93, -1.45], [-1.73, 1.54], [-1.92, -2.12], [1.45, 2.22]],
             sort=True,
         ),
-        formula=_foggy_formula(),
+        formula=FOGGY.formula("xy"),
         group="teaching",
         title="Foggy mountains",
         description="Walking downhill in the fog: a bowl with four valleys of different "
@@ -127,8 +153,8 @@ register(
         "not necessarily the deepest.",
         log_contours=False,
         params={},
-        fn=_foggy_mountains,
-        hess_fn=_foggy_mountains_hess,
+        fn=FOGGY.fn,
+        hess_fn=FOGGY.hess,
     ),
     Landscape(
         name="plateau",

@@ -195,14 +195,23 @@ def _axpy(x: Array, alpha: Array, y: Array) -> Array:
 
 
 def _dot(a: Array, b: Array) -> Array:
-    """Row-wise aᵀb over the last axis: summed in coordinate order for short vectors
-    (points), by ``einsum`` for long ones (a flat weight vector)."""
+    """Row-wise aᵀb over the last axis. Short vectors (points) are summed as torch's
+    ``dot`` sums them: the even and the odd coordinates' products separately, then the
+    two sums ((a₀b₀ + a₂b₂) + a₁b₁ in 3-D); long ones (a flat weight vector) by
+    ``einsum``."""
     if a.shape[-1] > 4:
         long: Array = np.einsum("...i,...i->...", a, b)
         return long
-    out = a[..., 0] * b[..., 0]
-    for i in range(1, a.shape[-1]):
-        out = out + a[..., i] * b[..., i]
+    terms = a * b
+    even = terms[..., 0]
+    for i in range(2, a.shape[-1], 2):
+        even = even + terms[..., i]
+    if a.shape[-1] == 1:
+        return even
+    odd = terms[..., 1]
+    for i in range(3, a.shape[-1], 2):
+        odd = odd + terms[..., i]
+    out: Array = even + odd
     return out
 
 

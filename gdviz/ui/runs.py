@@ -30,8 +30,10 @@ def default_label(runs: Sequence[RunSpec], kind: str, values: Mapping[str, Value
 
 
 def landscape_names_by_group() -> dict[str, list[str]]:
-    """Registry names grouped for the picker, in registry order."""
+    """Registry names grouped for the picker, in registry order: the landscapes of one or
+    two parameters, the ones the window has views for."""
     groups: dict[str, list[str]] = {}
     for name, land in LANDSCAPES.items():
-        groups.setdefault(land.group, []).append(name)
+        if land.dim <= 2:
+            groups.setdefault(land.group, []).append(name)
     return groups

@@ -273,7 +273,7 @@ def test_garbage_spec_raises_only_value_error(text: str) -> None:
     assert run.optimizer in OPTIMIZERS and set(run.hyper) == set(OPTIMIZERS[run.optimizer].defaults)
 
 
-@given(st.text(SPEC_CHARS), st.sampled_from([1, 2]))
+@given(st.text(SPEC_CHARS), st.sampled_from([1, 2, 3]))
 def test_garbage_start_raises_only_value_error(text: str, dim: int) -> None:
     try:
         start = parse_start(text, dim)

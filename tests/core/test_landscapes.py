@@ -37,6 +37,7 @@ TABLE = [
 ]
 TEACHING = ["foggy_mountains", "plateau"]
 ONE_D = ["parabola", "double_well", "wiggly"]
+SPACE = ["quadratic3", "rosenbrock3", "three_wells"]
 
 QUAD_TILTED = LANDSCAPES["quadratic"].with_params(angle=30.0, b=50.0)
 # every registered landscape, plus the quadratic with non-default parameters
@@ -67,12 +68,13 @@ def assert_grad_matches(ls: Landscape, p: np.ndarray) -> None:
 
 
 def test_registry_order_and_names() -> None:
-    assert list(LANDSCAPES) == TABLE + TEACHING + ONE_D
+    assert list(LANDSCAPES) == TABLE + TEACHING + ONE_D + SPACE
     for name, ls in LANDSCAPES.items():
         assert ls.name == name
         assert get_landscape(name) is ls
     groups = [ls.group for ls in LANDSCAPES.values()]
-    assert groups == ["classic"] * len(TABLE) + ["teaching"] * len(TEACHING) + ["1d"] * len(ONE_D)
+    assert groups == (["classic"] * len(TABLE) + ["teaching"] * len(TEACHING)
+                      + ["1d"] * len(ONE_D) + ["space"] * len(SPACE))
 
 
 def test_unknown_landscape_lists_valid_names() -> None:
@@ -96,7 +98,7 @@ def test_registry_order_does_not_depend_on_import_order() -> None:
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip().split(",") == TABLE + TEACHING + ONE_D
+    assert out.stdout.strip().split(",") == TABLE + TEACHING + ONE_D + SPACE
 
 
 # --- metadata --------------------------------------------------------------------------
@@ -105,7 +107,7 @@ def test_registry_order_does_not_depend_on_import_order() -> None:
 @pytest.mark.parametrize("name", list(LANDSCAPES))
 def test_metadata(name: str) -> None:
     ls = LANDSCAPES[name]
-    assert ls.dim == (1 if name in ONE_D else 2)
+    assert ls.dim == (1 if name in ONE_D else 3 if name in SPACE else 2)
     assert len(ls.domain) == ls.dim and all(lo < hi for lo, hi in ls.domain)
     assert len(ls.start) == ls.dim
     assert ls.group in GROUPS
@@ -129,9 +131,10 @@ def test_start_and_minima_inside_view(name: str) -> None:
 
 
 def test_log_contours_where_linear_levels_fail() -> None:
-    for name in ("rosenbrock", "beale", "goldstein_price"):
+    for name in ("rosenbrock", "beale", "goldstein_price", "rosenbrock3"):
         assert LANDSCAPES[name].log_contours
-    for name in ("quadratic", "saddle", "monkey_saddle", "foggy_mountains"):
+    for name in ("quadratic", "saddle", "monkey_saddle", "foggy_mountains", "quadratic3",
+                 "three_wells"):
         assert not LANDSCAPES[name].log_contours
 
 
@@ -177,6 +180,8 @@ KNOWN_VALUES = [
     ("rastrigin", (0.0, 0.0), 0.0),
     ("quadratic", (0.0, 0.0), 0.0),
     ("parabola", (0.0,), 0.0),
+    ("rosenbrock3", (1.0, 1.0, 1.0), 0.0),
+    ("quadratic3", (0.0, 0.0, 0.0), 0.0),
 ]
 
 
@@ -214,9 +219,12 @@ def test_gradient_vanishes_at_every_listed_minimum(name: str) -> None:
 @pytest.mark.parametrize("name", list(CASES))
 def test_listed_minima_are_local_minima(name: str) -> None:
     ls = CASES[name]
+    directions = np.random.default_rng(0).normal(size=(64, ls.dim))  # a sphere in 3-D
     angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
     circle = np.stack([np.cos(angles), np.sin(angles)], axis=-1)
-    ring = 1e-3 * (circle if ls.dim == 2 else np.array([[1.0], [-1.0]]))
+    around = {1: np.array([[1.0], [-1.0]]), 2: circle,
+              3: directions / np.linalg.norm(directions, axis=-1, keepdims=True)}
+    ring = 1e-3 * around[ls.dim]
     for m in ls.minima:
         assert np.all(ls.value(m + ring) > ls.value(m)), (name, m)
 
@@ -380,6 +388,19 @@ def ref_foggy(x: float, y: float) -> float:
     )
 
 
+def ref_three_wells(x: float, y: float, z: float) -> float:
+    def well(depth: float, centre: tuple[float, float, float], two_w2: float) -> float:
+        cx, cy, cz = centre
+        return depth * math.exp(-((x - cx) ** 2 + (y - cy) ** 2 + (z - cz) ** 2) / two_w2)
+
+    return (
+        0.08 * (x * x + y * y + z * z)
+        - well(3.0, (1.5, -1.0, 0.8), 1.28)
+        - well(2.0, (-1.6, 1.2, -0.6), 0.98)
+        - well(1.2, (0.4, 1.4, 1.9), 0.72)
+    )
+
+
 TAU = 2 * math.pi
 REFERENCE: dict[str, Callable[..., float]] = {
     "rosenbrock": lambda x, y: (1 - x) ** 2 + 100 * (y - x**2) ** 2,
@@ -409,8 +430,14 @@ REFERENCE: dict[str, Callable[..., float]] = {
     "parabola": lambda x: x**2,
     "double_well": lambda x: x**4 - 2 * x**2 + 0.3 * x,
     "wiggly": lambda x: x**2 / 10 + math.sin(3 * x),
+    "quadratic3": lambda x, y, z: 0.5 * (x**2 + 10 * y**2 + 50 * z**2) + 3 * x * z,
+    "rosenbrock3": lambda x, y, z: (
+        100 * (y - x**2) ** 2 + (1 - x) ** 2 + 100 * (z - y**2) ** 2 + (1 - y) ** 2
+    ),
+    "three_wells": ref_three_wells,
 }
-SPOTS = [(0.3, -0.7), (-1.1, 1.9), (1.7, 0.4), (-0.05, -1.3), (-1.9, -0.6)]
+SPOTS = [(0.3, -0.7, 1.1), (-1.1, 1.9, -0.4), (1.7, 0.4, 2.2), (-0.05, -1.3, -2.5),
+         (-1.9, -0.6, 0.05)]
 
 
 @pytest.mark.parametrize("name", list(LANDSCAPES))
@@ -424,6 +451,6 @@ def test_formula_matches_scalar_reference(name: str) -> None:
 
 
 def test_tilted_quadratic_matches_reference() -> None:
-    p = np.array(SPOTS)
+    p = np.array(SPOTS)[:, :2]
     expected = [ref_quadratic(x, y, 1.0, 50.0, 30.0) for x, y in p]
     np.testing.assert_allclose(QUAD_TILTED.value(p), expected, rtol=1e-12)

@@ -181,6 +181,7 @@ def test_final_state_mode_never_allocates_the_history():
 
 @pytest.mark.parametrize(("kwargs", "match"), [
     ({"landscape": "parabola"}, "2-D"),
+    ({"landscape": "rosenbrock3"}, "a basin map needs a 2-D landscape; rosenbrock3 is 3-D"),
     ({"res": 1}, "res"),
     ({"steps": -1}, "steps"),
     ({"tile": 0}, "tile"),
@@ -257,6 +258,18 @@ def test_lr_on_the_y_axis_and_axes_without_lr_equal_single_runs():
     cells = [(i, j) for i in range(3) for j in range(3)]
     assert_cells_are_single_runs(smap, "beale", "adam", get_landscape("beale").start, 40, 0.0,
                                  0, cells, lr=0.05)
+
+
+def test_a_stability_map_of_a_3d_landscape_equals_single_runs():
+    """Its grid is over two hyperparameters, so a start of three parameters is fine."""
+    start = (-1.2, 1.0, 1.0)
+    smap = stability_map("rosenbrock3", "momentum", start=start, x=("lr", 1e-4, 3e-3, True),
+                         y=("momentum", 0.0, 0.9, False), res=4, steps=80)
+    assert np.isfinite(smap.values).sum() >= 8
+    cells = [(i, j) for i in range(4) for j in range(4)]
+    assert_cells_are_single_runs(smap, "rosenbrock3", "momentum", start, 80, 0.0, 0, cells)
+    with pytest.raises(ValueError, match="3-D: a point needs 3"):
+        stability_map("rosenbrock3", "momentum", start=(1.0, 1.0), res=2, steps=2)
 
 
 def test_steps_to_converge():

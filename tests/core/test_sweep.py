@@ -27,3 +27,14 @@ def test_large_rates_diverge_and_are_never_chosen():
     sweep = lr_sweep(get_landscape("rosenbrock"), "gd", (-1.2, 1.0), steps=50, res=9)
     assert sweep.diverged[-1] and not sweep.diverged[0]
     assert sweep.best < sweep.lrs[-1]
+
+
+def test_a_3d_landscape_sweeps_like_single_runs():
+    land = get_landscape("rosenbrock3")
+    sweep = lr_sweep(land, "adam", land.start, steps=60, res=5)
+    for k in range(5):
+        t = gdviz.run(land, "adam", steps=60, lr=float(sweep.lrs[k]))
+        assert sweep.diverged[k] == (t.status[0] == "diverged")
+        if not sweep.diverged[k]:
+            assert sweep.final_loss[k] == t.loss[-1, 0]
+    assert sweep.best is not None

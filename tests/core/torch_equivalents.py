@@ -31,3 +31,30 @@ TORCH_TUPLES = {
 TORCH_RENAMED = {
     "strong_wolfe": ("line_search_fn", lambda on: "strong_wolfe" if on else None),
 }
+
+
+# --------------------------------------------------------------------------------------
+# the three-parameter landscapes written for torch, independently of gdviz's numpy code:
+# a tensor of points (..., 3) -> values (...); autograd gives their gradients and Hessians
+# --------------------------------------------------------------------------------------
+
+
+def torch_quadratic3(p, a=1.0, b=10.0, c=50.0, coupling=3.0):
+    x, y, z = p.unbind(-1)
+    return 0.5 * (a * x**2 + b * y**2 + c * z**2) + coupling * x * z
+
+
+def torch_rosenbrock3(p):
+    x, y, z = p.unbind(-1)
+    return 100 * (y - x**2) ** 2 + (1 - x) ** 2 + 100 * (z - y**2) ** 2 + (1 - y) ** 2
+
+
+def torch_three_wells(p):
+    centres = p.new_tensor([[1.5, -1.0, 0.8], [-1.6, 1.2, -0.6], [0.4, 1.4, 1.9]])
+    depths, widths = p.new_tensor([3.0, 2.0, 1.2]), p.new_tensor([0.8, 0.7, 0.6])
+    squared = ((p[..., None, :] - centres) ** 2).sum(-1)
+    return 0.08 * (p**2).sum(-1) - (depths * (-squared / (2 * widths**2)).exp()).sum(-1)
+
+
+TORCH_LANDSCAPES = {"quadratic3": torch_quadratic3, "rosenbrock3": torch_rosenbrock3,
+                    "three_wells": torch_three_wells}

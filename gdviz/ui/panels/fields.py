@@ -13,7 +13,9 @@ from collections.abc import Callable
 from PyQt6.QtCore import pyqtSignal
 from PyQt6.QtWidgets import QLineEdit, QWidget
 
-REFUSED_STYLE = "QLineEdit { border: 2px solid #d62728; border-radius: 3px; padding: 1px; }"
+ERROR_COLOR = "#d62728"  # a refused value's border and the text saying why
+REFUSED_STYLE = (f"QLineEdit {{ border: 2px solid {ERROR_COLOR}; border-radius: 3px; "
+                 "padding: 1px; }")
 
 
 def fmt(value: float) -> str:

@@ -27,22 +27,25 @@ class CurveReadout:
 
     def __init__(self, plot: pg.PlotItem, quantity: str) -> None:
         self.plot, self.quantity = plot, quantity
-        self.label = pg.TextItem(anchor=(0, 1), fill=qcolor(style.THEME.label_fill, 225))
+        self.label = pg.TextItem(anchor=(0, 1), color=style.THEME.foreground,
+                                 fill=qcolor(style.THEME.label_fill, 225))
         self.label.setFont(font(10))
         self.label.setZValue(50)
         self.label.hide()
         plot.addItem(self.label, ignoreBounds=True)
 
-    def text_at(self, scene_pos: QPointF, curves: Named) -> tuple[str, str, float, float] | None:
-        """(name, colour, step, value) of the curve nearest to the pointer, or None."""
+    def nearest(self, scene_pos: QPointF,
+                curves: Sequence[pg.PlotDataItem]) -> tuple[int, int] | None:
+        """(which curve, which of its points) is nearest to the pointer in screen pixels,
+        at most ``NEAR_PX`` away, or None (also when the pointer is outside the plot)."""
         vb = self.plot.vb
         if not vb.sceneBoundingRect().contains(scene_pos):
             return None
         at = vb.mapSceneToView(scene_pos)
         px = vb.viewPixelSize()
         log = self.plot.getAxis("left").logMode
-        best: tuple[float, str, str, float, float] | None = None
-        for curve, name in curves:
+        best: tuple[float, int, int] | None = None
+        for c, curve in enumerate(curves):
             xs, ys = curve.xData, curve.yData  # as given, not log-transformed for display
             if xs is None or not len(xs):
                 continue
@@ -55,9 +58,17 @@ class CurveReadout:
             shown = np.log10(y) if log else y
             gap = abs(shown - at.y()) / px[1] + abs(xs[k] - at.x()) / px[0]
             if gap <= NEAR_PX and (best is None or gap < best[0]):
-                colour = curve.opts["pen"].color().name()
-                best = (gap, name, colour, float(xs[k]), y)
+                best = (gap, c, k)
         return None if best is None else best[1:]
+
+    def text_at(self, scene_pos: QPointF, curves: Named) -> tuple[str, str, float, float] | None:
+        """(name, colour, step, value) of the curve nearest to the pointer, or None."""
+        found = self.nearest(scene_pos, [curve for curve, _ in curves])
+        if found is None:
+            return None
+        (curve, name), k = curves[found[0]], found[1]
+        colour = curve.opts["pen"].color().name()
+        return name, colour, float(curve.xData[k]), float(curve.yData[k])
 
     def show_at(self, scene_pos: QPointF, curves: Named) -> None:
         """Show the reading at the pointer (the owning view forwards its mouse moves)."""
@@ -66,8 +77,11 @@ class CurveReadout:
             self.label.hide()
             return
         name, colour, step, value = found
-        self.label.setHtml(f"<span style='color:{colour}'>■</span> {name}<br>"
-                           f"step {step:.0f}: {self.quantity} = {value:.6g}")
-        at = self.plot.vb.mapSceneToView(scene_pos)
-        self.label.setPos(at)
+        self.show_text(scene_pos, f"<span style='color:{colour}'>■</span> {name}<br>"
+                                  f"step {step:.0f}: {self.quantity} = {value:.6g}")
+
+    def show_text(self, scene_pos: QPointF, html: str) -> None:
+        """Show ``html`` next to the pointer."""
+        self.label.setHtml(html)
+        self.label.setPos(self.plot.vb.mapSceneToView(scene_pos))
         self.label.show()
