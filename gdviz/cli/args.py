@@ -280,16 +280,6 @@ def refuse_network(scenario: Scenario, source: str | None, what: str) -> None:
                          f"not built yet; use gdviz run --scenario {name}")
 
 
-def refuse_space(scenario: Scenario, what: str) -> None:
-    """ValueError for a race on a landscape of three parameters, which the window has no
-    view for yet; ``what`` is what the window would do with it ("show", "export")."""
-    race = scenario.race
-    if race.network is None and race.build_landscape().dim == 3:
-        raise ValueError(f"{race.landscape} is a landscape of three parameters, which the "
-                         f"window cannot {what} yet; gdviz run writes the same race's "
-                         "numbers (x, y, z, loss at every step)")
-
-
 def _race_from_flags(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:
     if default is None and (args.landscape is None or not args.opt):
         raise ValueError("give --scenario PATH|PRESET, or --landscape and at least one --opt")

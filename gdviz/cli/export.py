@@ -13,10 +13,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gdviz.cli.args import add_run_arguments, refuse_network, refuse_space, scenario_of
+from gdviz.cli.args import add_run_arguments, refuse_network, scenario_of
 from gdviz.cli.display import missing_display
 from gdviz.cli.output import progress_bar
 from gdviz.export.atomic import check_target
+from gdviz.ui.runs import check_shown
 
 VIEW_CHOICES = ("contour", "surface", "curve", "loss", "all")
 EPILOG = """\
@@ -64,7 +65,7 @@ def _export(args: argparse.Namespace) -> int:
         raise ValueError(str(exc)) from None
     size = parse_size(args.size) if args.size is not None else None
     scenario, source = scenario_of(args, None)
-    refuse_space(scenario, "export")
+    check_shown(scenario.race, "export")
     refuse_network(scenario, source, "will be exported from")
     if missing_display() is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the 2-D views need no screen

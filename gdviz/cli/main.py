@@ -23,7 +23,6 @@ from gdviz.cli.args import (
     format_opt_spec,
     join_negative_start,
     refuse_network,
-    refuse_space,
     scenario_of,
 )
 from gdviz.cli.display import NoDisplayError, missing_display
@@ -37,6 +36,7 @@ from gdviz.core.race import RunSpec, run_race
 from gdviz.core.run import CONVERGED, DIVERGED, RUNNING
 from gdviz.core.schedules import SCHEDULES
 from gdviz.scenario import list_presets
+from gdviz.ui.runs import check_shown
 
 Subparsers = Any  # argparse's private _SubParsersAction
 
@@ -178,7 +178,7 @@ def _gui(args: argparse.Namespace) -> int:
     if problem:
         raise NoDisplayError(problem)
     scenario, source = scenario_of(args, DEFAULT_PRESET)
-    refuse_space(scenario, "show")
+    check_shown(scenario.race)
     refuse_network(scenario, source, "are shown in")
     from gdviz.ui.app import launch  # Qt only now: the other commands never load it
 

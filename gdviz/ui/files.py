@@ -16,6 +16,7 @@ from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from gdviz.scenario import Scenario, ScenarioError, list_presets, load_scenario, save_scenario
+from gdviz.ui.runs import check_shown
 from gdviz.ui.session import Session
 
 RECENT_KEY = "files/recent"
@@ -85,6 +86,11 @@ class ScenarioFiles(QObject):
                         f"{path_or_preset}: network races are shown in the window's network "
                         "mode, which is not built yet; use gdviz run --scenario "
                         f"{path_or_preset}")
+            return False
+        try:
+            check_shown(scenario.race)
+        except ValueError as err:
+            self.report("Cannot open the scenario", f"{path_or_preset}: {err}")
             return False
         self.session.load(scenario, source=path_or_preset)
         if os.path.isfile(path_or_preset):

@@ -26,7 +26,7 @@ from gdviz.core.network import NetworkSpec
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.race import Race, RaceSpec, RunSpec, ScheduleSpec, check_point, check_seed
 from gdviz.scenario import OVERLAYS, Scenario, ViewSettings
-from gdviz.ui.runs import default_label, next_color
+from gdviz.ui.runs import check_shown, default_label, next_color
 from gdviz.ui.session_net import NetworkReadout
 from gdviz.ui.session_read import RaceReadout
 
@@ -64,6 +64,7 @@ class Session(RaceReadout, NetworkReadout, QObject):
     # ---- the scenario ------------------------------------------------------------------
     def _install(self, sc: Scenario) -> None:
         spec = sc.race
+        check_shown(spec)  # before anything changes
         runs = list(spec.runs)
         for i, r in enumerate(runs):  # every run gets a colour and a label to show
             color = r.color or next_color(runs[:i])
@@ -199,6 +200,7 @@ class Session(RaceReadout, NetworkReadout, QObject):
         dropped, and the display options take the landscape's defaults."""
         spec = replace(self.spec, landscape=name, params=params, start=None, network=None,
                        runs=tuple(replace(r, start=None, edits=()) for r in self.runs))
+        check_shown(spec)
         self.pause()
         self._respec(spec)
         land = self.landscape

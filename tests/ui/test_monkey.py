@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 from PyQt6.QtWidgets import QApplication
 
-from gdviz.core.landscapes import LANDSCAPES
 from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.scenario import load_scenario, preset_names
 from gdviz.ui.main_window import MainWindow
+from gdviz.ui.runs import landscape_names_by_group
 from gdviz.ui.session import Session
 
 
@@ -23,7 +23,8 @@ def test_random_actions_never_raise(qtbot, seed):
     window = MainWindow(session, remember_layout=False)
     qtbot.addWidget(window)
     window.show()
-    names, kinds = list(LANDSCAPES), list(OPTIMIZERS)
+    names = [n for group in landscape_names_by_group().values() for n in group]  # the picker's
+    kinds = list(OPTIMIZERS)
 
     def pick(seq):
         return seq[int(rng.integers(len(seq)))]
