@@ -22,7 +22,6 @@ from gdviz.cli.args import (
     build_race,
     format_opt_spec,
     join_negative_start,
-    refuse_network,
     scenario_of,
 )
 from gdviz.cli.display import NoDisplayError, missing_display
@@ -179,7 +178,6 @@ def _gui(args: argparse.Namespace) -> int:
         raise NoDisplayError(problem)
     scenario, source = scenario_of(args, DEFAULT_PRESET)
     check_shown(scenario.race)
-    refuse_network(scenario, source, "are shown in")
     from gdviz.ui.app import launch  # Qt only now: the other commands never load it
 
     try:

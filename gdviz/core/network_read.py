@@ -16,8 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gdviz.core.datasets import Dataset
-from gdviz.core.mlp import LEAKY_SLOPE, LOSSES
-from gdviz.core.mlp import MLP, batch_at
+from gdviz.core.mlp import LEAKY_SLOPE, LOSSES, MLP, batch_at
 from gdviz.core.network import NetworkObjective
 
 Array = npt.NDArray[np.float64]
@@ -296,7 +295,8 @@ class ChainTerms:
 def chain_terms(objective: NetworkObjective, theta: npt.ArrayLike, weight: Weight,
                 samples: npt.NDArray[np.int64]) -> ChainTerms:
     """The chain-rule terms of ``weight`` at ``theta (p,)`` over training ``samples``."""
-    X, y = objective.train.X[samples], objective.train.y[samples]
+    X = objective.train.X[samples]
+    y = cast(Array, objective.train.y[samples])  # int labels or float targets, as the MLP takes
     mlp = objective.mlp
     with np.errstate(all="ignore"):
         cache = mlp.forward(np.asarray(theta, dtype=np.float64), X)

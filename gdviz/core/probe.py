@@ -12,8 +12,7 @@ import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape
 from gdviz.core.optimizers import Optimizer
-from gdviz.core.optimizers_second import Objective
-from gdviz.core.run import RUNNING, Snapshot, update_gradient
+from gdviz.core.run import RUNNING, Objective, Snapshot, update_gradient
 
 Array = npt.NDArray[np.float64]
 Box = Sequence[tuple[float, float]]

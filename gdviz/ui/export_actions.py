@@ -62,7 +62,7 @@ class ExportActions(QObject):
         return image
 
     def save_frame(self) -> None:
-        name = os.path.join(self._folder(), f"{self.session.landscape.name}-step"
+        name = os.path.join(self._folder(), f"{self.session.problem_name}-step"
                                             f"{self.session.step}.png")
         path, _ = QFileDialog.getSaveFileName(self.window, "Save this frame", name,
                                               "PNG (*.png)")

@@ -60,6 +60,11 @@ class FairComparison(QObject):
         s = self.session
         if not s.runs or self.worker is not None:
             return
+        if s.is_network:
+            QMessageBox.information(self.window, "Fair comparison",
+                                    "The learning-rate sweep races on landscapes; a network "
+                                    "race has too many weights for 25 trial runs each.")
+            return
         s.pause()
         job = {"session_spec": s.spec, "landscape": s.landscape,
                "steps": min(SWEEP_STEPS, s.steps)}

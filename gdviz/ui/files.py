@@ -81,12 +81,6 @@ class ScenarioFiles(QObject):
         except ScenarioError as err:
             self.report("Cannot open the scenario", str(err))
             return False
-        if scenario.race.network is not None:
-            self.report("Cannot open the scenario",
-                        f"{path_or_preset}: network races are shown in the window's network "
-                        "mode, which is not built yet; use gdviz run --scenario "
-                        f"{path_or_preset}")
-            return False
         try:
             check_shown(scenario.race)
         except ValueError as err:
@@ -169,4 +163,4 @@ def _file_name(session: Session) -> str:
     """A file name suggested for saving: the source's, else one made of the landscape."""
     if session.source:
         return Path(session.source).stem + ".toml"
-    return f"{session.landscape.name}-race.toml"
+    return f"{session.problem_name}-race.toml"

@@ -12,24 +12,13 @@ from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QMainWindow
 
-from gdviz.scenario import ScenarioError, load_scenario, preset_names
+from gdviz.scenario import preset_names
 from gdviz.ui.files import ScenarioFiles
 from gdviz.ui.session import Session
 
-SIDE_PANELS = ("about", "landscape", "optimizers", "update")  # the docks' object names
+# the docks' object names
+SIDE_PANELS = ("about", "landscape", "optimizers", "update", "network", "backprop")
 LOSS_SHARE = 0.36  # of the screen's height, for the loss plots in the presenter layout
-
-
-def landscape_presets() -> list[str]:
-    """The presets the window can show now (network races wait for network mode)."""
-    names = []
-    for name in preset_names():
-        try:
-            if load_scenario(name).race.network is None:
-                names.append(name)
-        except ScenarioError:
-            continue  # a broken preset is reported when opened from the menu
-    return names
 
 
 class LectureKeys(QObject):
@@ -65,7 +54,7 @@ class LectureKeys(QObject):
     def step_preset(self, direction: int) -> str | None:
         """Open the preset after (1) or before (−1) the current one, in name order; from
         a file or a new race, the first (or last). The name opened, or None."""
-        names = landscape_presets()
+        names = preset_names()
         if not names:
             return None
         source = self.session.source

@@ -35,6 +35,7 @@ from gdviz.ui.fair_lr import FairComparison
 from gdviz.ui.files import ScenarioFiles
 from gdviz.ui.lecture_keys import LectureKeys
 from gdviz.ui.map_job import BasinMaps
+from gdviz.ui.network_mode import NetworkMode
 from gdviz.ui.panels.about import AboutPanel
 from gdviz.ui.panels.equation import EquationPanel
 from gdviz.ui.panels.landscape import LandscapePanel
@@ -57,6 +58,8 @@ OVERLAYS = (
 )
 SETTINGS_KEY = "main_window"
 HINT = "Space: start the race · click the map: move the start · F1: all shortcuts"
+NETWORK_HINT = ("Space: start training · Shift+→: one epoch · 1-9: focus an optimizer · "
+                "F1: all shortcuts")
 
 
 class MainWindow(QMainWindow):
@@ -91,18 +94,16 @@ class MainWindow(QMainWindow):
         self.equation = EquationPanel(session)
         self.loss = LossView(session)
         self.transport = TransportBar(session)
+        left, bottom = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
         self.docks = {
-            "about": self._dock("About this race", self.about,
-                                Qt.DockWidgetArea.LeftDockWidgetArea),
-            "landscape": self._dock("Landscape", self.landscape_panel,
-                                    Qt.DockWidgetArea.LeftDockWidgetArea),
-            "optimizers": self._dock("Optimizers", self.optimizer_panel,
-                                     Qt.DockWidgetArea.LeftDockWidgetArea),
-            "equation": self._dock("Update rule, this step", self.equation,
-                                   Qt.DockWidgetArea.LeftDockWidgetArea),
-            "loss": self._dock("Loss and gradient norm", self.loss,
-                               Qt.DockWidgetArea.BottomDockWidgetArea),
+            "about": self.add_dock("about", "About this race", self.about, left),
+            "landscape": self.add_dock("landscape", "Landscape", self.landscape_panel, left),
+            "optimizers": self.add_dock("optimizers", "Optimizers", self.optimizer_panel, left),
+            "equation": self.add_dock("update", "Update rule, this step", self.equation, left),
+            "loss": self.add_dock("loss", "Loss and gradient norm", self.loss, bottom),
         }
+        self.network_mode = NetworkMode(self, session)
+        self.docks.update(self.network_mode.docks)
         # the explanation shares the landscape's place: a tab raised when a scenario opens
         self.tabifyDockWidget(self.docks["landscape"], self.docks["about"])
         self.docks["landscape"].raise_()
@@ -110,6 +111,7 @@ class MainWindow(QMainWindow):
         self.docks["optimizers"].raise_()
         self.resizeDocks([self.docks["landscape"]], [340], Qt.Orientation.Horizontal)
         self.resizeDocks([self.docks["loss"]], [280], Qt.Orientation.Vertical)
+        self.network_mode.arrange()
         bar = QToolBar("Transport")
         bar.setObjectName("transport")
         bar.addWidget(self.transport)
@@ -132,15 +134,18 @@ class MainWindow(QMainWindow):
         self._connect()
         self._landscape_changed()
         self._default_state = self.saveState()
-        self.statusBar().showMessage(HINT)
+        self.statusBar().showMessage(NETWORK_HINT if session.is_network else HINT)
         if remember_layout:
             self._restore_layout()
+        self.network_mode.apply(force=True)
         self._scenario_loaded()
 
     # ---- building ----------------------------------------------------------------------
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def add_dock(self, name: str, title: str, widget: QWidget,
+                 area: Qt.DockWidgetArea) -> QDockWidget:
+        """A dock holding ``widget``; ``name`` is its key in the saved layout."""
         dock = QDockWidget(title, self)
-        dock.setObjectName(title.split()[0].lower())
+        dock.setObjectName(name)
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
@@ -149,7 +154,8 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu("&File")
         files = self.files
-        for item in (files.open_action, files.recent_menu, files.presets_menu, None,
+        for item in (*self.network_mode.actions(), None, files.open_action, files.recent_menu,
+                     files.presets_menu, None,
                      files.save_action, files.save_as_action, None,
                      *self.exports.actions(), None):
             if item is None:
@@ -215,6 +221,9 @@ class MainWindow(QMainWindow):
     # ---- scenarios -------------------------------------------------------------------
     def current_scenario(self) -> Scenario:
         """The session's race and what this window shows, as a scenario to save."""
+        if self.session.is_network:
+            views = ("network", *(("loss",) if not self.docks["loss"].isHidden() else ()))
+            return self.session.scenario(None, views)
         land = self.session.landscape
         view = self.contour if land.dim == 2 else self.curve
         box = view_box(view.plot.vb)
@@ -228,7 +237,7 @@ class MainWindow(QMainWindow):
     def _scenario_loaded(self) -> None:
         """Show the views the scenario asks for (all of them when it names none)."""
         show = self.session.show
-        if show:
+        if show and not self.session.is_network:
             self.contour.setVisible("contour" in show)
             self.surface.setVisible("surface" in show)
             self.docks["loss"].setVisible("loss" in show)
@@ -251,7 +260,12 @@ class MainWindow(QMainWindow):
 
     # ---- reactions ---------------------------------------------------------------------
     def _landscape_changed(self) -> None:
-        self.centre.setCurrentWidget(self.curve if self.session.landscape.dim == 1 else self.pair)
+        s = self.session
+        if s.is_network:
+            self.centre.setCurrentWidget(self.network_mode.centre_widget())
+        else:
+            self.centre.setCurrentWidget(self.curve if s.landscape.dim == 1 else self.pair)
+        self.network_mode.apply()
         self._update_status()
 
     def _sync_overlays(self) -> None:
@@ -277,8 +291,9 @@ class MainWindow(QMainWindow):
 
     def _show_shortcuts(self) -> None:
         rows = [(a.text().replace("&", ""), a.shortcut().toString())
-                for a in (*self.transport.actions(), *self.overlay_actions.values(),
-                          *self.lecture.actions(), *self.exports.actions())]
+                for a in (*self.network_mode.actions(), *self.transport.actions(),
+                          *self.overlay_actions.values(), *self.lecture.actions(),
+                          *self.exports.actions())]
         rows.append(("Focus optimizer 1 … 9", "1 … 9"))
         text = "".join(f"<tr><td>{html.escape(t)}</td><td><b>{k}</b></td></tr>" for t, k in rows)
         QMessageBox.information(self, "Keyboard shortcuts",
@@ -300,6 +315,7 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state)
         for dock in self.docks.values():
             dock.show()
+        self.network_mode.apply(force=True)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 - Qt override
         self.session.pause()
@@ -309,6 +325,7 @@ class MainWindow(QMainWindow):
             return
         self.maps.stop()
         self.fair.wait()
+        self.network_mode.stop()
         if self.remember_layout:
             settings = QSettings("gdviz", "gdviz")
             settings.setValue(f"{SETTINGS_KEY}/geometry", self.saveGeometry())

@@ -77,7 +77,7 @@ class BasinMaps(QObject):
         """What to compute: the selected run (else the first) at its step-0 settings,
         over the map's visible box; None without a 2-D landscape or a run."""
         s = self.session
-        if s.landscape.dim != 2 or not s.runs:
+        if s.is_network or s.landscape.dim != 2 or not s.runs:
             return None
         i = s.selected if s.selected is not None else 0
         box = view_box(self.contour.plot.vb)
@@ -88,7 +88,8 @@ class BasinMaps(QObject):
         job = self.job()
         if job is None:
             QMessageBox.information(self.window, "Basin map",
-                                    "A basin map needs a 2-D landscape and an optimizer.")
+                                    "A basin map needs a 2-D landscape (not a network) and an "
+                                    "optimizer.")
             return
         if self.worker is not None:
             return  # one map at a time

@@ -26,7 +26,7 @@ from gdviz.ui.views.plotview import PlotView
 
 HEADER_PT = 12
 MIN_LAYOUT = (960, 540)  # smaller frames are laid out at this size, then scaled down
-SIDE_BY_SIDE = {"contour": 5, "surface": 4, "curve": 6, "loss": 5}  # width shares
+SIDE_BY_SIDE = {"contour": 5, "surface": 4, "curve": 6, "loss": 5, "network": 5}  # shares
 
 
 class NeedsOpenGL(ValueError):
@@ -39,9 +39,19 @@ def has_gl() -> bool:
 
 
 def landscape_views(scenario: Scenario) -> tuple[str, ...]:
-    """The views that fit the landscape: a map and a surface in 2-D, a curve in 1-D."""
+    """The views that fit the race: a map and a surface in 2-D, a curve in 1-D, the data
+    with the decision boundary on a network."""
+    if scenario.race.network is not None:
+        return ("network",)
     dim = scenario.race.build_landscape().dim
     return ("contour", "surface") if dim == 2 else ("curve",)
+
+
+def problem_text(scenario: Scenario) -> str:
+    """What the race is on, for messages: "a 2-D landscape" or "a network"."""
+    if scenario.race.network is not None:
+        return "a network"
+    return f"a {scenario.race.build_landscape().dim}-D landscape"
 
 
 def choose_views(scenario: Scenario, view: str | None, gl: bool) -> tuple[str, ...]:
@@ -55,8 +65,7 @@ def choose_views(scenario: Scenario, view: str | None, gl: bool) -> tuple[str, .
         if view not in VIEWS:
             raise ValueError(f"unknown view {view!r}; choose one of: {', '.join(VIEWS)}, all")
         if view != "loss" and view not in fits:
-            raise ValueError(f"the {view} view does not fit a "
-                             f"{scenario.race.build_landscape().dim}-D landscape; "
+            raise ValueError(f"the {view} view does not fit {problem_text(scenario)}; "
                              f"choose one of: {', '.join((*fits, 'loss'))}, all")
         chosen = (view,)
     else:
@@ -160,13 +169,17 @@ class FrameRenderer(QWidget):
             from gdviz.ui.views.surface import SurfaceView
 
             return SurfaceView(s)
+        if name == "network":
+            from gdviz.ui.views.network_data import DataView
+
+            return DataView(s)
         from gdviz.ui.views.loss import LossView
 
         return LossView(s)
 
     def _sync_header(self, *_: object) -> None:
         s = self.session
-        self.title.setText(s.title or s.landscape.title)
+        self.title.setText(s.title or s.problem_title)
         self.step_label.setText(f"step {s.step} / {s.steps}")
         items = [f"<span style='color:{r.color}'>■</span>&nbsp;{html.escape(r.label)}"
                  for r in s.runs]

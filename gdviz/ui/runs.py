@@ -16,6 +16,12 @@ PALETTE = ("#0072b2", "#d55e00", "#009e73", "#e69f00", "#cc79a7", "#56b4e9", "#8
            "#44aa99", "#999933", "#777777")
 
 
+# the classes of a dataset, class c = CLASS_COLORS[c]: soft distinct hues, readable on
+# light and dark backgrounds and apart from the runs' strong colours (up to 10 classes)
+CLASS_COLORS = ("#e15759", "#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2",
+                "#edc948", "#ff9da7", "#9c755f", "#bab0ac")
+
+
 def next_color(runs: Sequence[RunSpec]) -> str:
     """The first palette colour no run uses yet (cycling once all are taken)."""
     used = {r.color for r in runs}

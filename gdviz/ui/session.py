@@ -142,7 +142,7 @@ class Session(RaceReadout, NetworkReadout, QObject):
     def set_network(self, network: NetworkSpec) -> None:
         """Another network or dataset (a new race from fresh initial weights); hyperparameter
         edits are dropped. From a landscape race this switches to network mode."""
-        spec = replace(self.spec, network=network, start=None,
+        spec = replace(self.spec, network=network, start=None, params={},
                        runs=tuple(replace(r, start=None, edits=()) for r in self.runs))
         self.pause()
         was_network = self.is_network

@@ -7,20 +7,20 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 
 from gdviz.core import network_read, slices
 from gdviz.core.datasets import Dataset
 from gdviz.core.network import NetworkObjective, NetworkSpec
-from gdviz.core.race import Race, RaceSpec
+from gdviz.core.race import Race
 
 
 class NetworkReadout:
     """Mixed into the Session, which provides ``race``."""
 
     race: Race
-    spec: RaceSpec
 
     @property
     def is_network(self) -> bool:
@@ -32,6 +32,16 @@ class NetworkReadout:
         the dataset's with "-network"."""
         network = self.race.spec.network
         return self.race.spec.landscape if network is None else f"{network.dataset}-network"
+
+    @property
+    def problem_title(self) -> str:
+        """What is raced on, for a header: the landscape's title, or the network's
+        layers and dataset ("2-16-16-3 tanh network on spiral")."""
+        network = self.race.spec.network
+        if network is None:
+            return self.race.landscape.title
+        sizes = "-".join(str(n) for n in network.sizes)
+        return f"{sizes} {network.activation} network on {network.dataset}"
 
     @property
     def network(self) -> NetworkSpec:
@@ -147,6 +157,7 @@ class NetworkReadout:
         computed when called, on any thread: the race may move on meanwhile."""
         obj = self.objective
         trails = [self.race.trail(r).copy() for r in range(len(self.race.runs))]
-        return functools.partial(slices.race_slice, obj.mlp, obj.train.X, obj.train.y,
+        labels = cast(np.ndarray, obj.train.y)  # class indices or targets, as the MLP takes
+        return functools.partial(slices.race_slice, obj.mlp, obj.train.X, labels,
                                  self.weights(centre_run).copy(), trails, kind, res, span,
                                  seed)

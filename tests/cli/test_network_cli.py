@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -62,16 +61,3 @@ def test_the_seed_flag_changes_the_initial_weights_and_start_is_refused(capsys):
     code, out, err = gdviz(capsys, "run", "--scenario", "xor", "--start=0,0")
     assert code == 2 and out == "" and len(err.splitlines()) == 1
     assert "--start does not apply to a network race" in err
-
-
-def test_gui_and_export_refuse_a_network_race_in_one_line(capsys, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(sys.modules["gdviz.cli.main"], "missing_display", lambda: None)
-    code, out, err = gdviz(capsys, "gui", "--scenario", "xor")
-    assert (code, out) == (2, "") and err == (
-        "gdviz: error: xor: network races are shown in the window's network mode, which is "
-        "not built yet; use gdviz run --scenario xor\n")
-    target = tmp_path / "x.gif"
-    code, out, err = gdviz(capsys, "export", "spiral", "-o", str(target))
-    assert (code, out) == (2, "") and len(err.splitlines()) == 1
-    assert "network mode" in err and "gdviz run --scenario spiral" in err
-    assert not target.exists()

@@ -370,16 +370,15 @@ def test_screenshot_into_an_unwritable_directory_fails_cleanly(tmp_path):
 
 
 def test_lecture_keys_focus_runs_step_presets_and_show_the_rule(qtbot, monkeypatch):
-    from gdviz.scenario import load_scenario
-    from gdviz.ui.lecture_keys import landscape_presets
+    from gdviz.scenario import load_scenario, preset_names
 
     window = open_window(qtbot, Session(load_scenario("ravine")))
     window.session.source = "ravine"
     press(qtbot, window, Qt.Key.Key_2)
     assert window.session.selected == 1
     assert window.equation.title.text().endswith(window.session.runs[1].label)
-    names = landscape_presets()
-    assert "xor" not in names and "ravine" in names
+    names = preset_names()
+    assert "xor" in names and "ravine" in names
     assert window.lecture.step_preset(1) == names[(names.index("ravine") + 1) % len(names)]
     assert window.session.source == names[(names.index("ravine") + 1) % len(names)]
     assert window.lecture.step_preset(-1) == "ravine"

@@ -10,6 +10,7 @@ from gdviz.core.network import NetworkSpec
 from gdviz.core.race import RaceSpec, RunSpec
 from gdviz.scenario import load_scenario
 from gdviz.ui import style
+from gdviz.ui.panels.data_preview import preview_pixmap
 from gdviz.ui.session import Session
 from gdviz.ui.views.network_data import (
     CLASS_COLORS,
@@ -17,7 +18,6 @@ from gdviz.ui.views.network_data import (
     RES,
     DataView,
     field_rgb,
-    preview_pixmap,
 )
 
 

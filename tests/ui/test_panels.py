@@ -211,7 +211,8 @@ def bar(qtbot, session):
 
 def test_actions_carry_the_shortcuts(bar):
     keys = {a.shortcut().toString() for a in bar.actions()}
-    assert keys == {QKeySequence(k).toString() for k in ("Space", "Right", "Left", "Home", "R")}
+    assert keys == {QKeySequence(k).toString()
+                    for k in ("Space", "Right", "Shift+Right", "Left", "Home", "R")}
     assert all(a.shortcutContext() == Qt.ShortcutContext.WindowShortcut for a in bar.actions())
     assert all("(" in a.toolTip() for a in bar.actions())
 

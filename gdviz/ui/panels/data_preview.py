@@ -10,11 +10,9 @@ from PyQt6.QtGui import QPainter, QPen, QPixmap
 
 from gdviz.core.datasets import Dataset
 from gdviz.ui import style
+from gdviz.ui.runs import CLASS_COLORS
 from gdviz.ui.style import qcolor
 
-# soft distinct hues, apart from the runs' strong colours: class c = CLASS_COLORS[c]
-CLASS_COLORS = ("#e15759", "#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2",
-                "#edc948", "#ff9da7", "#9c755f", "#bab0ac")
 PAD_PX = 8  # the points stay this far inside the picture's frame
 MAX_DOTS = 2000  # a bigger set is drawn with smaller dots
 

@@ -146,6 +146,8 @@ class LandscapePanel(QWidget):
 
     # ---- session -> widgets ------------------------------------------------------------
     def _sync_landscape(self) -> None:
+        if self.session.is_network:  # the network panel builds a network race
+            return
         land = self.session.landscape
         self._sync_combo()
         # one clause a line ("f,  u = …"); "x = y" never split across lines
@@ -181,12 +183,16 @@ class LandscapePanel(QWidget):
             self.param_edits[name] = edit
 
     def _sync_display(self) -> None:
+        if self.session.is_network:
+            return
         self.log_contours.blockSignals(True)
         self.log_contours.setChecked(self.session.display["log_contours"])
         self.log_contours.blockSignals(False)
         self.log_contours.setEnabled(self.session.landscape.dim == 2)  # a curve has none
 
     def _sync_start(self) -> None:
+        if self.session.is_network:
+            return
         for edit, value in zip(self.start_edits, self.session.start, strict=False):
             edit.show_value(fmt(value))
 

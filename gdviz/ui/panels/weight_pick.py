@@ -54,9 +54,17 @@ class WeightPicker(QWidget):
     def weight(self) -> Weight | None:
         if not self.session.is_network or self.layer.currentIndex() < 0:
             return None
+        if self.layer.count() != len(self.session.network.sizes) - 1:
+            self.sync()  # asked before the picker heard of a new network
         row = self.row.value()
-        return self.session.weight_at(self.layer.currentIndex(),
-                                      None if row < 0 else row, self.col.value())
+        try:
+            return self.session.weight_at(self.layer.currentIndex(),
+                                          None if row < 0 else row, self.col.value())
+        except ValueError:  # the ranges are those of the network the picker last saw
+            self.sync()
+            row = self.row.value()
+            return self.session.weight_at(self.layer.currentIndex(),
+                                          None if row < 0 else row, self.col.value())
 
     def sync(self) -> None:
         """Offer the layers of the session's network (keeping the choice where it fits)."""

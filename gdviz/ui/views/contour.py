@@ -109,8 +109,8 @@ class ContourView(PlotView):
 
     @property
     def active(self) -> bool:
-        """True when the landscape is 2-D (else this view stays empty)."""
-        return self.session.landscape.dim == 2
+        """True when the race is on a 2-D landscape (else this view stays empty)."""
+        return not self.session.is_network and self.session.landscape.dim == 2
 
     def start_point(self, x: float, y: float) -> tuple[float, ...]:
         return (x, y)
@@ -135,7 +135,6 @@ class ContourView(PlotView):
                                     len(ys) * dy))
 
     def _on_landscape(self) -> None:
-        land = self.session.landscape
         self.overlay.clear()  # a map of another landscape means nothing here
         self.colorbar.setVisible(self.active)
         box = self.session.view_box
@@ -144,7 +143,8 @@ class ContourView(PlotView):
             self.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         else:
             self.reset_view()
-        self.minima.setData(pos=land.minima if self.active else np.empty((0, 2)))
+        self.minima.setData(pos=self.session.landscape.minima if self.active
+                            else np.empty((0, 2)))
         self.resample()
         self._draw_starts()
         self.draw_runs()

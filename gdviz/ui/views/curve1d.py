@@ -85,8 +85,8 @@ class CurveView(PlotView):
 
     @property
     def active(self) -> bool:
-        """True when the landscape is 1-D (else this view stays empty)."""
-        return self.session.landscape.dim == 1
+        """True when the race is on a 1-D landscape (else this view stays empty)."""
+        return not self.session.is_network and self.session.landscape.dim == 1
 
     def start_point(self, x: float, y: float) -> tuple[float, ...]:
         return (x,)
@@ -100,8 +100,8 @@ class CurveView(PlotView):
         """Show the landscape's domain, from the curve's lowest value to half as high again
         above the start as the start is above it (or the curve's top, if lower): steep
         walls at the domain's edges do not flatten the wells in between."""
-        land = self.session.landscape
         if self.active:
+            land = self.session.landscape
             box = self.session.view_box
             (x0, x1), = land.domain if box is None else (box[0],)
             _, f = self.session.curve(((x0, x1),), RES)
@@ -114,10 +114,9 @@ class CurveView(PlotView):
                                   padding=0.06)
 
     def _on_landscape(self) -> None:
-        land = self.session.landscape
         self.reset_view()
         if self.active:
-            xm = land.minima[:, 0]
+            xm = self.session.landscape.minima[:, 0]
             self.minima.setData(xm, self._on_curve(xm))
         else:
             self.minima.clear()

@@ -278,6 +278,8 @@ class LossView(QWidget):
         values = np.concatenate(finite) if finite else np.empty(0)
         if not values.size or values.min() > 0:
             return 0.0, "f"
+        if self.session.is_network:  # a loss of 0 is the only known minimum
+            return float(values.min()), "f − f_min"
         land = self.session.landscape
         with np.errstate(all="ignore"):
             known = land.value(land.minima) if len(land.minima) else np.empty(0)

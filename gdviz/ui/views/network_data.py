@@ -6,29 +6,23 @@ toward the background where the network is unsure), a thin line where the top cl
 changes, and the points over it: training points filled in their class colour, test
 points as rings. Regression: the (x, y) points and every run's fitted curve, the focused
 run's thick. The focused run is the selected one (run 0 when none is selected).
-
-``preview_pixmap`` draws a dataset's points alone into a small picture, in the same class
-colours, for a dataset picker.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PyQt6.QtCore import QPointF, QRectF, Qt
-from PyQt6.QtGui import QColor, QPainter, QPixmap
+from PyQt6.QtCore import QRectF
+from PyQt6.QtGui import QColor, QPainter
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.core.datasets import Dataset
 from gdviz.ui import style
+from gdviz.ui.runs import CLASS_COLORS
 from gdviz.ui.session import Session
 from gdviz.ui.style import line_px, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
 
-# the classes' colours, class c = CLASS_COLORS[c]: soft distinct hues, readable on light
-# and dark backgrounds and apart from the runs' strong colours (up to 10 classes)
-CLASS_COLORS = ("#e15759", "#4e79a7", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2",
-                "#edc948", "#ff9da7", "#9c755f", "#bab0ac")
 REGRESSION_COLOR = "#9a9a9a"  # the points of a regression set: grey, apart from the runs
 OUTLINE = "#202020"  # around the training points
 RES = 80  # the probability field is sampled on RES×RES points of the data box
@@ -229,26 +223,3 @@ class DataView(QWidget):
                            f" · step {s.step} · {numbers}", size=f"{style.scaled(10)}pt",
                            color=style.THEME.foreground)
 
-
-def preview_pixmap(dataset: Dataset, size: int) -> QPixmap:
-    """A ``size``×``size`` picture of the dataset's points on the theme's background:
-    classes in their colours (equal scales on both axes), a regression set as (x, y)."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(QColor(style.THEME.background))
-    pos, colors = points_of(dataset)
-    px, py = pos[:, 0], pos[:, 1]
-    margin, radius = max(2.0, 0.08 * size), max(1.5, size / 45)
-    spans = [max(float(np.ptp(v)), 1e-9) for v in (px, py)]
-    inner = size - 2 * margin
-    scales = ([inner / max(spans)] * 2 if dataset.task == "classification"
-              else [inner / spans[0], inner / spans[1]])
-    u = size / 2 + (px - (px.min() + px.max()) / 2) * scales[0]
-    v = size / 2 - (py - (py.min() + py.max()) / 2) * scales[1]  # y grows upwards
-    painter = QPainter(pixmap)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(pg.mkPen(OUTLINE, width=0.6) if size >= 48 else Qt.PenStyle.NoPen)
-    for x, y, c in zip(u.tolist(), v.tolist(), colors, strict=True):
-        painter.setBrush(QColor(c))
-        painter.drawEllipse(QPointF(x, y), radius, radius)
-    painter.end()
-    return pixmap

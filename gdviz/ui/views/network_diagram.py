@@ -268,9 +268,10 @@ class NetworkDiagram(QWidget):
             p.drawRect(frame)
             p.fillRect(QRectF(frame.left(), frame.top(), share * bar_w, bar_h), color)
         p.setPen(style.qcolor(style.THEME.muted))
-        p.drawText(QRectF(0, y + 2.15 * line + bar_h + 3, self.width(), line), center,
-                   f"‖∂L/∂θ‖: each layer's gradient; bars log scale, {DECADES} decades, "
-                   "full = largest")
+        note = (f"‖∂L/∂θ‖: each layer's gradient; bars on a log scale of {DECADES} "
+                "decades, full = the largest")
+        note = p.fontMetrics().elidedText(note, Qt.TextElideMode.ElideRight, self.width() - 8)
+        p.drawText(QRectF(0, y + 2.15 * line + bar_h + 3, self.width(), line), center, note)
 
     # ---- hovering -------------------------------------------------------------------------
     def describe_at(self, pos: QPointF) -> str | None:

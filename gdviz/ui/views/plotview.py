@@ -156,6 +156,8 @@ class PlotView(QWidget):
             self.sigHover.emit(p.x(), p.y())
 
     def _set_start(self, x: float, y: float, modifiers: Qt.KeyboardModifier) -> None:
+        if not self.active:
+            return
         shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
         run = self.session.selected if shift else None
         self.session.set_start(self.start_point(x, y), run=run)

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from PyQt6.QtCore import Qt, QTimer, pyqtSignal
-from PyQt6.QtGui import QColor, QIcon, QPixmap, QShowEvent
+from PyQt6.QtGui import QColor, QIcon, QPixmap, QResizeEvent, QShowEvent
 from PyQt6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -128,11 +128,18 @@ class SliceView(QWidget):
         self.map = SliceMap()
         self.surface = SliceSurface(session) if has_gl() else None
 
-        bar = QHBoxLayout()
-        bar.setSpacing(6)
-        for w in (self.kind, self.centre, self.span, self.recompute, self.auto, self.log):
-            bar.addWidget(w)
-        bar.addStretch(1)
+        for combo in (self.kind, self.centre):  # narrow when the window is
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
+        bar = QVBoxLayout()  # two rows: the plane, then how it is computed and drawn
+        bar.setSpacing(2)
+        for row in ((self.kind, self.centre), (self.span, self.recompute, self.auto, self.log)):
+            line = QHBoxLayout()
+            line.setSpacing(6)
+            for w in row:
+                line.addWidget(w)
+            line.addStretch(1)
+            bar.addLayout(line)
         self.body = QSplitter(Qt.Orientation.Horizontal)
         for i, pane in enumerate(p for p in (self.map, self.surface) if p is not None):
             self.body.addWidget(pane)
@@ -161,13 +168,28 @@ class SliceView(QWidget):
         session.sigSelectionChanged.connect(self._on_selection)
         self._on_runs()
 
+    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 - Qt's name
+        """Map and surface side by side in a wide view, one above the other in a tall one."""
+        tall = self.height() > 0.9 * self.width()
+        orientation = Qt.Orientation.Vertical if tall else Qt.Orientation.Horizontal
+        if self.body.orientation() != orientation:
+            self.body.setOrientation(orientation)
+            self._halved = False
+            if self.isVisible():
+                self._halve()
+        super().resizeEvent(event)
+
+    def _halve(self) -> None:
+        if not self._halved and self.surface is not None:
+            self._halved = True
+            along = self.body.orientation() == Qt.Orientation.Vertical
+            half = max((self.body.height() if along else self.body.width()) // 2, 1)
+            self.body.setSizes([half, half])
+
     def showEvent(self, event: QShowEvent | None) -> None:  # noqa: N802 - Qt's name
         """The first time shown: the map and the surface get half the width each (the
         splitter would go by their size hints, the map's far larger)."""
-        if not self._halved and self.surface is not None:
-            self._halved = True
-            half = max(self.width() // 2, 1)
-            self.body.setSizes([half, half])
+        self._halve()
         super().showEvent(event)
 
     # ---- what to compute -----------------------------------------------------------------

@@ -209,8 +209,8 @@ class SurfaceView(QWidget):
 
     # ---- the surface: only when the landscape or its log flag changes -------------------
     def _on_landscape(self) -> None:
-        land = self.session.landscape
-        self.caption.setText(f"{land.title} — 3-D")
+        s = self.session
+        self.caption.setText("" if s.is_network else f"{s.landscape.title} — 3-D")
         self._draw_surface(aim=True)
         self._update_trails()
 
@@ -222,8 +222,8 @@ class SurfaceView(QWidget):
 
     def _draw_surface(self, aim: bool = False) -> None:
         """The surface for the landscape; with ``aim`` a fresh camera for it, too."""
-        land = self.session.landscape
-        if land.dim != 2:
+        land = None if self.session.is_network else self.session.landscape
+        if land is None or land.dim != 2:
             self.scale, self.surface_grid = None, None
             self.surface.setVisible(False)
             return
@@ -265,7 +265,8 @@ class SurfaceView(QWidget):
 
     def _update_trails(self, _step: int = 0) -> None:
         s, scale = self.session, self.scale
-        if scale is None or not s.runs:  # no 2-D landscape, or nothing to draw
+        if scale is None or not s.runs or s.is_network or s.landscape.dim != 2:
+            # no 2-D landscape (yet: the runs may change before the landscape), or no run
             self._hide_trails()
             return
         heads, colors = [], []

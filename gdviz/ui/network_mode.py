@@ -1,0 +1,114 @@
+"""The window's network mode: the views of a network race and the switch between modes.
+
+On a network race the centre shows the data with the focused run's decision boundary
+beside the network's own loss landscape (a slice through weight space); docks show the
+network builder, train/test metrics, the network diagram and one sample's backward
+pass. On a landscape race those docks are hidden and the landscape's own come back. All
+views follow the one Session either way (a network view on a landscape race is empty).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PyQt6.QtCore import QObject, Qt
+from PyQt6.QtGui import QAction, QKeySequence
+from PyQt6.QtWidgets import QSplitter, QWidget
+
+from gdviz.ui.panels.backprop import BackpropPanel
+from gdviz.ui.panels.network import NetworkPanel
+from gdviz.ui.session import Session
+from gdviz.ui.views.metrics import MetricsView
+from gdviz.ui.views.network_data import DataView
+from gdviz.ui.views.network_diagram import NetworkDiagram
+from gdviz.ui.views.slice_view import SliceView
+
+if TYPE_CHECKING:
+    from gdviz.ui.main_window import MainWindow
+
+LANDSCAPE_DOCKS = ("landscape",)  # shown only on a landscape race
+NETWORK_DOCKS = ("network", "metrics", "diagram", "backprop")  # only on a network race
+NEW_LANDSCAPE, NEW_NETWORK = "default", "xor"  # the presets File ▸ New opens
+
+
+class NetworkMode(QObject):
+    """Builds the network views into ``window`` and shows the ones the race needs."""
+
+    def __init__(self, window: MainWindow, session: Session) -> None:
+        super().__init__(window)
+        self.window, self.session = window, session
+        self.data = DataView(session)
+        self.slice = SliceView(session)
+        self.page = QSplitter(Qt.Orientation.Horizontal)
+        self.page.addWidget(self.data)
+        self.page.addWidget(self.slice)
+        self.page.setSizes([5000, 5000])
+        window.centre.addWidget(self.page)
+
+        self.panel = NetworkPanel(session)
+        self.metrics = MetricsView(session)
+        self.diagram = NetworkDiagram(session)
+        self.backprop = BackpropPanel(session)
+        left, bottom = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
+        right = Qt.DockWidgetArea.RightDockWidgetArea
+        self.docks = {
+            "network": window.add_dock("network", "Network and data", self.panel, left),
+            "metrics": window.add_dock("metrics", "Train and test", self.metrics, bottom),
+            "diagram": window.add_dock("diagram", "The network", self.diagram, right),
+            "backprop": window.add_dock("backprop", "Backpropagation, one sample",
+                                        self.backprop, right),
+        }
+        self.new_landscape = QAction("New landscape race", window)
+        self.new_landscape.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_landscape.setToolTip("Open the default race on a landscape")
+        self.new_landscape.triggered.connect(lambda _c=False: window.files.open_path(
+            NEW_LANDSCAPE))
+        self.new_network = QAction("New network race", window)
+        self.new_network.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.new_network.setToolTip("Open a small network race (XOR) to build on")
+        self.new_network.triggered.connect(lambda _c=False: window.files.open_path(
+            NEW_NETWORK))
+        self._network: bool | None = None  # the mode shown (None: none yet)
+
+    def arrange(self) -> None:
+        """Place the network docks beside the window's own (once, before layouts load)."""
+        w = self.window
+        w.tabifyDockWidget(w.docks["landscape"], self.docks["network"])
+        w.splitDockWidget(w.docks["loss"], self.docks["metrics"], Qt.Orientation.Horizontal)
+        w.splitDockWidget(self.docks["diagram"], self.docks["backprop"],
+                          Qt.Orientation.Vertical)
+        w.resizeDocks([self.docks["diagram"]], [430], Qt.Orientation.Horizontal)
+
+    def actions(self) -> list[QAction]:
+        return [self.new_landscape, self.new_network]
+
+    def centre_widget(self) -> QWidget:
+        return self.page
+
+    def settle(self) -> None:
+        """Draw what is still being computed in the background now (before a screenshot)."""
+        if self.session.is_network:
+            self.slice.compute_now()
+
+    def stop(self) -> None:
+        """Before the window closes: let a slice being computed finish."""
+        self.slice.wait()
+
+    def apply(self, force: bool = False) -> None:
+        """Show the docks of the race's mode, when the mode changed (or ``force``)."""
+        network = self.session.is_network
+        if network == self._network and not force:
+            return
+        self._network = network
+        docks = self.window.docks
+        for name in LANDSCAPE_DOCKS:
+            docks[name].setVisible(not network)
+            docks[name].toggleViewAction().setEnabled(not network)
+        for name in NETWORK_DOCKS:
+            docks[name].setVisible(network)
+            docks[name].toggleViewAction().setEnabled(network)
+        if network:
+            docks["network"].raise_()
+        else:
+            docks["landscape"].raise_()
+
