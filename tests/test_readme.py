@@ -15,4 +15,5 @@ def test_the_scenario_example_loads_and_runs() -> None:
     for block in blocks:
         scenario = loads_scenario(block, "README.md")
         (traj,) = run_race(scenario.race, steps=60)
-        assert traj.params.shape == (61, 1, 2) and traj.status[0] == "running"
+        dim = scenario.race.build_objective().dim  # 2 on a landscape, the weights on a network
+        assert traj.params.shape == (61, 1, dim) and traj.status[0] == "running"
