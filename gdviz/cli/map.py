@@ -34,7 +34,7 @@ from gdviz.core.optimizers import get_optimizer
 from gdviz.core.race import MAX_SEED, MAX_STEPS, RunSpec
 from gdviz.export import export_frames
 from gdviz.export.atomic import check_target, replacing
-from gdviz.export.maps import basin_image, stability_image
+from gdviz.export.maps import basin_image, loss_floor, stability_image
 
 T = TypeVar("T")
 MAX_RES = 2000
@@ -184,8 +184,7 @@ def _stability(args: argparse.Namespace) -> int:
                              **hyper)
     finally:
         bar.close()
-    floor = float(land.value(land.minima).min()) if len(land.minima) else None
-    _write(args, stability_image(smap, floor), smap.values)
+    _write(args, stability_image(smap, loss_floor(land)), smap.values)
     return 0
 
 

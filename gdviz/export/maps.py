@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from gdviz.core.landscapes import Landscape
 from gdviz.core.maps import BasinMap, StabilityMap
 
 MIN_SIDE = 512  # pixels: small maps are drawn with larger cells
@@ -54,20 +55,51 @@ def basin_colours(bmap: BasinMap) -> npt.NDArray[np.float64]:
     return rgb
 
 
-def stability_image(smap: StabilityMap, floor: float | None) -> npt.NDArray[np.uint8]:
-    """Viridis-like colours of log10(final loss − ``floor``) (plain values when ``floor``
-    is None, and for steps_to_converge); red: diverged; grey: no value."""
+def loss_floor(landscape: Landscape) -> float | None:
+    """The lowest value at the landscape's known minima (None without any): the final
+    loss is coloured as log10(loss − floor)."""
+    return float(landscape.value(landscape.minima).min()) if len(landscape.minima) else None
+
+
+def stability_scalar(smap: StabilityMap, floor: float | None) -> npt.NDArray[np.float64]:
+    """What a stability map's colour shows, ``(res, res)``: log10(final loss − ``floor``)
+    (the plain values when ``floor`` is None, and for steps_to_converge); NaN where the
+    map has no value."""
     z = smap.values
     if smap.measure == "final_loss" and floor is not None:
         with np.errstate(all="ignore"):
             z = np.log10(np.maximum(z - floor, 1e-30))
+    return np.where(np.isfinite(z), z, np.nan)
+
+
+def colour_scale(t: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Viridis-like colours ``(..., 3)`` in 0..255 of ``t`` in [0, 1] (low → high)."""
+    anchors = np.linspace(0.0, 1.0, len(VIRIDIS))
+    return np.stack([np.interp(t, anchors, VIRIDIS[:, c]) for c in range(3)], axis=-1)
+
+
+def stability_range(z: npt.NDArray[np.float64]) -> tuple[float, float] | None:
+    """The finite values' (lo, hi) of ``stability_scalar``, None when none is finite."""
+    ok = np.isfinite(z)
+    return (float(z[ok].min()), float(z[ok].max())) if ok.any() else None
+
+
+def stability_colours(smap: StabilityMap, floor: float | None) -> npt.NDArray[np.float64]:
+    """Cell colours ``(res, res, 3)`` in 0..255, row 0 the lowest y: ``colour_scale`` of
+    ``stability_scalar`` from its lowest to its highest value; red: diverged; grey: no
+    value."""
+    z = stability_scalar(smap, floor)
     ok = np.isfinite(z)
     rgb = np.empty((*z.shape, 3))
-    if ok.any():
-        lo, hi = float(z[ok].min()), float(z[ok].max())
-        t = (z[ok] - lo) / (hi - lo) if hi > lo else np.zeros(int(ok.sum()))
-        anchors = np.linspace(0.0, 1.0, len(VIRIDIS))
-        rgb[ok] = np.column_stack([np.interp(t, anchors, VIRIDIS[:, c]) for c in range(3)])
+    span = stability_range(z)
+    if span is not None:
+        lo, hi = span
+        rgb[ok] = colour_scale((z[ok] - lo) / (hi - lo) if hi > lo else np.zeros(int(ok.sum())))
     rgb[~ok] = STABILITY_MISSING_RGB
     rgb[smap.diverged] = STABILITY_DIVERGED_RGB
-    return _picture(rgb)
+    return rgb
+
+
+def stability_image(smap: StabilityMap, floor: float | None) -> npt.NDArray[np.uint8]:
+    """The map's picture (``stability_colours``), y growing upwards."""
+    return _picture(stability_colours(smap, floor))

@@ -43,6 +43,7 @@ from gdviz.ui.panels.optimizers import OptimizerPanel
 from gdviz.ui.panels.transport import TransportBar
 from gdviz.ui.render import has_gl
 from gdviz.ui.session import Session
+from gdviz.ui.stability_job import StabilityMaps
 from gdviz.ui.views.contour import ContourView
 from gdviz.ui.views.curve1d import CurveView
 from gdviz.ui.views.loss import LossView
@@ -130,6 +131,7 @@ class MainWindow(QMainWindow):
         self.lecture = LectureKeys(self, session, self.files, self.docks["equation"])
         self.maps = BasinMaps(self, session, self.contour)
         self.fair = FairComparison(self, session)
+        self.stability = StabilityMaps(self, session)
         self._build_menus()
         self._connect()
         self._landscape_changed()
@@ -196,7 +198,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(reset_layout)
 
         maps_menu = bar.addMenu("&Maps")
-        for action in (*self.maps.actions(), self.fair.action):
+        for action in (*self.maps.actions(), self.stability.action, self.fair.action):
             maps_menu.addAction(action)
             self.addAction(action)
 
@@ -324,6 +326,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
             return
         self.maps.stop()
+        self.stability.stop()
         self.fair.wait()
         self.network_mode.stop()
         if self.remember_layout:

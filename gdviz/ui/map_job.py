@@ -11,7 +11,7 @@ from typing import Any
 
 from PyQt6.QtCore import QObject, QThread, pyqtSignal
 from PyQt6.QtGui import QAction, QKeySequence
-from PyQt6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
+from PyQt6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog, QWidget
 
 from gdviz.core.maps import basin_map
 from gdviz.ui.session import Session
@@ -52,6 +52,17 @@ class CoreWorker(QThread):
             self.result = None
         except ValueError as err:
             self.error = str(err)
+
+
+def watch(worker: CoreWorker, window: QWidget, title: str, text: str) -> QProgressDialog:
+    """A progress dialog following ``worker`` (percent done); its Cancel stops it."""
+    progress = QProgressDialog(text, "Cancel", 0, 100, window)
+    progress.setWindowTitle(title)
+    progress.setMinimumDuration(300)
+    progress.canceled.connect(lambda: setattr(worker, "cancelled", True))
+    worker.sigProgress.connect(
+        lambda done, total: progress.setValue(int(100 * done / total)) if total else None)
+    return progress
 
 
 class BasinMaps(QObject):
@@ -95,18 +106,10 @@ class BasinMaps(QObject):
             return  # one map at a time
         self.session.pause()
         self.worker = CoreWorker(basin_map, job, self)
-        self.progress = QProgressDialog("Running the optimizer from every start…", "Cancel",
-                                        0, 100, self.window)
-        self.progress.setWindowTitle("Basin map")
-        self.progress.setMinimumDuration(300)
-        self.progress.canceled.connect(self._cancel)
-        self.worker.sigProgress.connect(self._step)
+        self.progress = watch(self.worker, self.window, "Basin map",
+                              "Running the optimizer from every start…")
         self.worker.finished.connect(self._done)
         self.worker.start()
-
-    def _step(self, done: int, total: int) -> None:
-        if self.progress is not None and total:
-            self.progress.setValue(int(100 * done / total))
 
     def _cancel(self) -> None:
         if self.worker is not None:
