@@ -116,7 +116,7 @@ class Scenario:
 
     def __post_init__(self) -> None:
         if self.race.network is None:
-            check_axes(self.race.landscape, self.view.y, self.view.z)
+            check_axes(self.race, self.view.y, self.view.z)
         elif (self.view.x, self.view.y, self.view.z, self.view.log_contours) != (None,) * 4:
             raise ValueError("a network race has no view box: x, y, z and log_contours are "
                              "unset")
@@ -202,7 +202,8 @@ def dumps_scenario(s: Scenario) -> str:
                           "sizes": list(net.sizes), "activation": net.activation,
                           "loss": net.loss}
     else:
-        land: dict[str, Any] = {"name": race.landscape}
+        land: dict[str, Any] = ({"name": race.landscape} if race.expr is None
+                                else {"expr": race.expr})
         if race.params:
             land["params"] = dict(race.params)
         box = {k: v for k, v in (("x", view.x), ("y", view.y), ("z", view.z),

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 from gdviz.core.datasets import DATASETS
+from gdviz.core.expression import NAME as EXPR
 from gdviz.core.hyper import BATCH_SIZE, Hyper, Value
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.core.mlp import ACTIVATIONS, LOSSES
@@ -37,7 +38,7 @@ OVERLAY_DEFAULTS: Mapping[str, bool] = MappingProxyType(
     {"trails": True, "gradient": True, "velocity": True, "quiver": False, "markers": True})
 SPEED_RANGE = (1.0, 1000.0)  # steps per second
 Table = Mapping[str, object]
-RACE_KEYS = {"landscape": ("name", "params", "view"),
+RACE_KEYS = {"landscape": ("name", "expr", "params", "view"),
              "network": ("dataset", "dataset_options", "data_seed", "test_fraction", "sizes",
                          "activation", "loss", "batch_size"),
              "run": ("start", "steps", "seed", "tol", "steps_per_second")}
@@ -212,14 +213,31 @@ def read_race(doc: Table) -> RaceSpec:
                                      "not both")
         return _read_network_race(doc)
     if "landscape" not in doc:
-        raise Problem("landscape", "missing (required): a [landscape] table with a name")
+        raise Problem("landscape", "missing (required): a [landscape] table with a name "
+                                   "(or an expr)")
     land_tab = table(doc["landscape"], "landscape")
-    keys(land_tab, "landscape", RACE_KEYS["landscape"], required=("name",))
-    name = string(land_tab["name"], "landscape.name")
+    keys(land_tab, "landscape", RACE_KEYS["landscape"])
+    race = _read_run_table(doc, _read_expr(land_tab) if "expr" in land_tab
+                           else _read_named(land_tab))
+    dim = race.build_landscape().dim
+    run_tab = table(doc.get("run", {}), "run")
+    if "start" in run_tab:
+        race = replace(race, start=point(run_tab["start"], "run.start", dim))
+    runs = tables(doc.get("optimizer", []), "optimizer")
+    return replace(race, runs=tuple(read_run(t, join("optimizer", i), dim)
+                                    for i, t in enumerate(runs)))
+
+
+def _read_named(tab: Table) -> RaceSpec:
+    """A registered landscape: ``name`` and its ``params`` table."""
+    if "name" not in tab:
+        raise Problem("landscape.name", "missing (required): a landscape's name, or "
+                                        'expr = "…" for a formula of your own')
+    name = string(tab["name"], "landscape.name")
     land = pick(name, LANDSCAPES, "landscape", "landscape.name")
     params: dict[str, float] = {}
-    if "params" in land_tab:
-        params_tab = table(land_tab["params"], "landscape.params")
+    if "params" in tab:
+        params_tab = table(tab["params"], "landscape.params")
         if params_tab and not land.params:
             raise Problem(join("landscape.params", next(iter(params_tab))),
                           f"unknown key; {name!r} has no parameters")
@@ -228,13 +246,19 @@ def read_race(doc: Table) -> RaceSpec:
             params[key] = number(value, join("landscape.params", key))
             with at(join("landscape.params", key)):
                 land.with_params(**{key: params[key]})
-    race = _read_run_table(doc, RaceSpec(name, params=params))
-    run_tab = table(doc.get("run", {}), "run")
-    if "start" in run_tab:
-        race = replace(race, start=point(run_tab["start"], "run.start", land.dim))
-    runs = tables(doc.get("optimizer", []), "optimizer")
-    return replace(race, runs=tuple(read_run(t, join("optimizer", i), land.dim)
-                                    for i, t in enumerate(runs)))
+    return RaceSpec(name, params=params)
+
+
+def _read_expr(tab: Table) -> RaceSpec:
+    """A formula of one's own: ``expr = "x^2 + 10*sin(y)"``, without name or params."""
+    if "name" in tab:
+        raise Problem("landscape.name", "give either name or expr, not both")
+    if "params" in tab:
+        raise Problem("landscape.params", "a typed formula (expr) has no parameters: write "
+                                          "the numbers into it")
+    text = string(tab["expr"], "landscape.expr")
+    with at("landscape.expr"):
+        return RaceSpec(EXPR, expr=text)
 
 
 def _read_run_table(doc: Table, race: RaceSpec) -> RaceSpec:
@@ -392,9 +416,10 @@ def check_interval(name: str, box: Iterable[float] | None) -> tuple[float, float
     return v[0], v[1]
 
 
-def check_axes(landscape: str, y: object, z: object = None) -> None:
-    """A view range only for an axis the landscape has: y from 2-D on, z in 3-D."""
-    dim = LANDSCAPES[landscape].dim
+def check_axes(race: RaceSpec, y: object, z: object = None) -> None:
+    """A view range only for an axis the race's landscape has: y from 2-D on, z in 3-D."""
+    dim = race.build_landscape().dim
+    landscape = race.landscape if race.expr is None else race.expr
     if y is not None and dim == 1:
         raise ValueError(f"{landscape!r} is a 1-D landscape: it has no y axis")
     if z is not None and dim < 3:
@@ -427,9 +452,9 @@ def read_view(doc: Table, race: RaceSpec) -> dict[str, Any]:
     view: dict[str, Any] = {}
     if race.network is None:
         with at("landscape.view.y"):
-            check_axes(race.landscape, box.get("y"))
+            check_axes(race, box.get("y"))
         with at("landscape.view.z"):
-            check_axes(race.landscape, None, box.get("z"))
+            check_axes(race, None, box.get("z"))
     for axis in ("x", "y", "z"):
         if axis in box:
             path = join("landscape.view", axis)

@@ -15,6 +15,7 @@ from hypothesis import reject
 from hypothesis import strategies as st
 
 from gdviz.core.datasets import DATASETS
+from gdviz.core.expression import expression_landscape
 from gdviz.core.hyper import Hyper, Value
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.core.mlp import ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_UNITS
@@ -91,6 +92,19 @@ def races(draw: st.DrawFn) -> RaceSpec:
                     seed=draw(seeds), tol=draw(st.floats(0, allow_infinity=False)))
 
 
+FORMULAS = ("x^4 - 2*x^2", "x^2 + 10*sin(y)", "x^2 + 2*y^2 + 3*z^2 + x*z")  # 1-, 2-, 3-D
+
+
+@st.composite
+def expr_races(draw: st.DrawFn) -> RaceSpec:
+    """A race on a typed formula (a few fixed ones: sympy takes a moment per new text)."""
+    text = draw(st.sampled_from(FORMULAS))
+    dim = expression_landscape(text).dim
+    return RaceSpec("expr", tuple(draw(st.lists(runs(dim), max_size=3))),
+                    start=draw(st.none() | points(dim)), steps=draw(st.integers(0, MAX_STEPS)),
+                    seed=draw(seeds), tol=draw(st.floats(0, allow_infinity=False)), expr=text)
+
+
 @st.composite
 def networks(draw: st.DrawFn) -> NetworkSpec:
     """A network that fits its data (small datasets: they are generated on every load)."""
@@ -140,11 +154,10 @@ def views(draw: st.DrawFn, dim: int, box: bool = True) -> ViewSettings:
 
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
-    race = draw(races() | network_races())
+    race = draw(races() | network_races() | expr_races())
     if race.network is not None:
         return Scenario(race, draw(views(1, box=False)), draw(words), draw(words))
-    return Scenario(race, draw(views(LANDSCAPES[race.landscape].dim)),
-                    draw(words), draw(words))
+    return Scenario(race, draw(views(race.build_landscape().dim)), draw(words), draw(words))
 
 
 # ---- any TOML value, for documents that are valid TOML but not valid scenarios ----------

@@ -237,7 +237,7 @@ def test_one_dimensional_landscapes_take_one_coordinate_and_an_x_range() -> None
     (HEAD + "[view]\nshow = [1]\n", "x.toml: view.show[0]: expected a string, got 1"),
     (HEAD + "[view]\ntrail = true\n", "x.toml: view.trail: unknown key; did you mean 'trails'?"),
     (HEAD + "[view]\nquiver = 'yes'\n", 'x.toml: view.quiver: expected true or false, got "yes"'),
-    (HEAD + '"a b" = 1\n', 'x.toml: landscape."a b": unknown key; valid keys: name, params'),
+    (HEAD + '"a b" = 1\n', 'x.toml: landscape."a b": unknown key; valid keys: name, expr, params'),
     ("version = 1\n[landscape\n", "x.toml: not valid TOML: "),
     ("version = 1\nversion = 1\n", "x.toml: not valid TOML: "),
 ])
@@ -390,7 +390,7 @@ def test_presets_are_found_by_name(presets: Path) -> None:
 
 def test_a_broken_preset_does_not_break_the_listing(presets: Path) -> None:
     assert list_presets() == [("broken", "(invalid: landscape: missing (required): a "
-                                         "[landscape] table with a name)"),
+                                         "[landscape] table with a name (or an expr))"),
                               ("ravine", "Ravine")]
 
 

@@ -3,7 +3,9 @@
 ``SPEC`` is ``NAME[:k=v[,k=v]…]``: hyperparameters (``adam:lr=0.05,beta1=0.8``), a
 learning-rate schedule and its options (``adam:lr=0.1,schedule=cosine,period=200``) and
 an own noise seed (``sgd:seed=3``). ``--param K=V`` sets a landscape parameter,
-``--start X[,Y[,Z]]`` the start point (one number per parameter of the landscape),
+``--expr FORMULA`` races on a formula of one's own instead of a named landscape
+(``--expr "x^2 + 3*y^2"``), ``--start X[,Y[,Z]]`` the start point (one number per
+parameter of the landscape),
 ``--scenario PATH|PRESET`` takes the whole race from a scenario file (``--steps``,
 ``--seed``, ``--tol`` and ``--start`` may still override it).
 The parsers raise ValueError with a one-line reason; ``build_race`` prefixes it with the
@@ -19,6 +21,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from gdviz.core.expression import NAME as EXPR
+from gdviz.core.expression import expression_landscape
 from gdviz.core.landscapes import get_landscape
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.race import (
@@ -146,18 +150,21 @@ def parse_start(text: str, dim: int) -> tuple[float, ...]:
 
 
 def join_negative_start(argv: Sequence[str]) -> list[str]:
-    """Rewrite ``--start -1.2,1`` as ``--start=-1.2,1``.
+    """Rewrite ``--start -1.2,1`` as ``--start=-1.2,1`` and ``--expr -x^2`` as
+    ``--expr=-x^2``.
 
     argparse reads a value starting with ``-`` that is not a plain number as an option;
-    call this on the argument list before ``parse_args``.
+    call this on the argument list before ``parse_args``. A formula is joined unless it
+    starts with ``--`` (then the flag's value is missing, which argparse reports).
     """
     out: list[str] = []
     items = iter(argv)
     for item in items:
-        if item == "--start":
+        if item in ("--start", "--expr"):
             value = next(items, None)
-            if value is not None and _NEGATIVE_VALUE.match(value):
-                out.append(f"--start={value}")
+            if value is not None and (_NEGATIVE_VALUE.match(value) if item == "--start"
+                                      else not value.startswith("--")):
+                out.append(f"{item}={value}")
                 continue
             out.extend([item] if value is None else [item, value])
         else:
@@ -190,13 +197,18 @@ def _tolerance(text: str) -> float:
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add --scenario/--landscape/--param/--start/--steps/--tol/--seed/--opt to ``parser``;
-    ``build_race`` checks which combinations were given."""
+    """Add --scenario/--landscape/--expr/--param/--start/--steps/--tol/--seed/--opt to
+    ``parser``; ``build_race`` checks which combinations were given."""
     parser.add_argument("--scenario", metavar="PATH|PRESET",
                         help="take the race from a scenario file or a preset (see `gdviz "
                              "list`); --steps, --seed, --tol and --start override it")
     parser.add_argument("--landscape", metavar="NAME",
                         help="the loss landscape (see `gdviz list`)")
+    parser.add_argument("--expr", metavar="FORMULA",
+                        help="race on a formula of your own instead of --landscape: f(x), "
+                             "f(x, y) or f(x, y, z) with + - * / ^, parentheses, pi, e, sin, "
+                             "cos, tan, exp, log, sqrt, abs, tanh, sinh, cosh, min, max "
+                             "(e.g. --expr \"x^2 + 10*sin(y)\")")
     parser.add_argument("--param", action="append", default=[], metavar="K=V",
                         help="set a landscape parameter, repeatable (e.g. --param b=25)")
     parser.add_argument("--start", metavar="X[,Y[,Z]]",
@@ -224,19 +236,22 @@ def _flagged(flag: str, text: str, parse: Callable[..., T], *args: Any, **kwargs
 
 
 def given_race(args: argparse.Namespace) -> bool:
-    """True when the flags describe a race (a scenario, a landscape or optimizers)."""
-    return bool(args.scenario or args.landscape or args.opt or args.param)
+    """True when the flags describe a race (a scenario, a landscape, a formula or
+    optimizers)."""
+    return bool(args.scenario or args.landscape or args.opt or args.param
+                or args.expr is not None)
 
 
 def build_race(args: argparse.Namespace, default: RaceSpec | None = None) -> RaceSpec:
     """The RaceSpec of ``args`` (from ``add_run_arguments``); ValueError saying why not.
 
-    From ``--scenario``, or from ``--landscape`` and ``--opt`` (``default`` fills in what
-    is missing, e.g. the window's default race); ``--steps``/``--seed``/``--tol``/
-    ``--start`` override either."""
+    From ``--scenario``, or from ``--landscape`` (or ``--expr``) and ``--opt`` (``default``
+    fills in what is missing, e.g. the window's default race); ``--steps``/``--seed``/
+    ``--tol``/``--start`` override either."""
     if args.scenario:
-        if args.landscape or args.opt or args.param:
-            raise ValueError("give either --scenario or --landscape/--param/--opt, not both")
+        if args.landscape or args.opt or args.param or args.expr is not None:
+            raise ValueError("give either --scenario or --landscape/--expr/--param/--opt, "
+                             "not both")
         spec = load_scenario(args.scenario).race
     else:
         spec = _race_from_flags(args, default)
@@ -267,7 +282,8 @@ def scenario_of(args: argparse.Namespace, default: str | None) -> tuple[Scenario
     else:
         scenario, source = base, default
     spec = build_race(args, default=scenario.race if base is not None else None)
-    if base is not None and args.landscape and args.landscape != base.race.landscape:
+    if base is not None and (args.landscape and args.landscape != base.race.landscape
+                             or args.expr is not None and args.expr != base.race.expr):
         scenario = Scenario(spec)  # another landscape: none of the preset's view fits
     return replace(scenario, race=spec), source
 
@@ -281,19 +297,40 @@ def refuse_network(scenario: Scenario, source: str | None, what: str) -> None:
 
 
 def _race_from_flags(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:
+    if args.expr is not None:
+        return _race_from_expr(args, default)
     if default is None and (args.landscape is None or not args.opt):
-        raise ValueError("give --scenario PATH|PRESET, or --landscape and at least one --opt")
+        raise ValueError("give --scenario PATH|PRESET, or --landscape (or --expr) and at "
+                         "least one --opt")
     name = args.landscape or (default.landscape if default else "")
     land = get_landscape(name)
     params_text = " ".join(args.param)
     params = _flagged("--param", params_text, parse_params, args.param)
     if params:
         _flagged("--param", params_text, land.with_params, **params)
-    if args.opt:
-        runs = tuple(_flagged("--opt", text, parse_opt_spec, text) for text in args.opt)
-    else:
-        assert default is not None
-        runs = default.runs
     same_landscape = default is not None and name == default.landscape
     start = default.start if same_landscape and default is not None else None
-    return RaceSpec(land.name, runs=runs, params=params, start=start)
+    return RaceSpec(land.name, runs=_runs(args, default), params=params, start=start)
+
+
+def _race_from_expr(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:
+    """The race on ``--expr``: the formula's own message names the flag and the column."""
+    if args.landscape is not None:
+        raise ValueError("give either --landscape or --expr, not both")
+    if args.param:
+        raise ValueError("--param does not apply to --expr: write the numbers into the "
+                         "formula")
+    if default is None and not args.opt:
+        raise ValueError("give at least one --opt to race on --expr")
+    _flagged("--expr", args.expr, expression_landscape, args.expr)
+    same_formula = default is not None and default.expr == args.expr
+    start = default.start if same_formula and default is not None else None
+    return RaceSpec(EXPR, runs=_runs(args, default), start=start, expr=args.expr)
+
+
+def _runs(args: argparse.Namespace, default: RaceSpec | None) -> tuple[RunSpec, ...]:
+    """The runs of the ``--opt`` flags, else those of ``default``."""
+    if args.opt:
+        return tuple(_flagged("--opt", text, parse_opt_spec, text) for text in args.opt)
+    assert default is not None
+    return default.runs

@@ -16,6 +16,10 @@ A race on a network sets ``network`` (a ``NetworkSpec``): its landscape name is 
 from the race's ``seed`` (a run's own seed changes only its minibatch order). Such a race
 has no start points and no landscape parameters.
 
+A race on a typed formula sets ``expr`` (e.g. ``"x^2 + 10*sin(y)"``): its landscape name
+is then ``"expr"`` and the landscape is built from the text (``gdviz.core.expression``;
+the box, start and minima found automatically). It takes no landscape parameters.
+
 An ``Edit(step, hyper)`` changes hyperparameters before the update that leaves ``step``.
 On a run with a schedule an edited ``lr`` becomes the schedule's new base; the schedule
 keeps counting its steps.
@@ -31,6 +35,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from gdviz.core.expression import NAME as EXPR
+from gdviz.core.expression import expression_landscape
 from gdviz.core.hyper import Value
 from gdviz.core.landscapes import Landscape, get_landscape
 from gdviz.core.network import HESSIAN_OPTIMIZERS, NAME, NetworkSpec
@@ -204,10 +210,13 @@ class RaceSpec:
     seed: int = 0
     tol: float = DEFAULT_TOL
     network: NetworkSpec | None = None  # set: a race on this network's training loss
+    expr: str | None = None  # set: a race on this typed formula
 
     def __post_init__(self) -> None:
         if self.network is not None:
             self._check_network()
+        if self.expr is not None:
+            self._check_expr()
         land = self.build_objective()  # refuses unknown names and parameters
         object.__setattr__(self, "params", _frozen({k: float(v) for k, v in self.params.items()}))
         object.__setattr__(self, "runs", tuple(self.runs))
@@ -241,21 +250,34 @@ class RaceSpec:
                 raise ValueError(f"{r.optimizer} needs the Hessian, which a network race "
                                  "does not have")
 
+    def _check_expr(self) -> None:
+        if not isinstance(self.expr, str):
+            raise ValueError(f"expr must be a formula as text, got {self.expr!r}")
+        if self.network is not None:
+            raise ValueError("a race is on a network or on a typed formula, not both")
+        object.__setattr__(self, "landscape", EXPR)
+        if self.params:
+            raise ValueError("a typed formula has no landscape parameters: write the numbers "
+                             "into it")
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, RaceSpec) and (
             self.landscape, dict(self.params), self.start, self.steps, self.seed, self.tol,
-            self.runs, self.network) == (other.landscape, dict(other.params), other.start,
-                                         other.steps, other.seed, other.tol, other.runs,
-                                         other.network)
+            self.runs, self.network, self.expr) == (
+            other.landscape, dict(other.params), other.start, other.steps, other.seed,
+            other.tol, other.runs, other.network, other.expr)
 
     def __hash__(self) -> int:
         return hash((self.landscape, tuple(sorted(self.params.items())), self.start,
-                     self.steps, self.seed, self.tol, self.runs, self.network))
+                     self.steps, self.seed, self.tol, self.runs, self.network, self.expr))
 
     def build_landscape(self) -> Landscape:
-        """The formula landscape (ValueError on a network race: see ``build_objective``)."""
+        """The formula landscape: a registered one or the typed formula's (built once per
+        text, then remembered); ValueError on a network race (see ``build_objective``)."""
         if self.network is not None:
             raise ValueError("a network race has no formula landscape")
+        if self.expr is not None:
+            return expression_landscape(self.expr)
         land = get_landscape(self.landscape)
         return land.with_params(**self.params) if self.params else land
 
