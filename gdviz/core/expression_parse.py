@@ -1,7 +1,7 @@
 """Typed formulas read safely: text -> a checked sympy expression, errors with columns.
 
-A small tokenizer and a recursive-descent parser read the grammar below and build the
-sympy expression themselves, node by node. Nothing of the text is ever evaluated by
+A recursive-descent parser reads the tokens of ``expression_tokens`` by the grammar below
+and builds the sympy expression itself, node by node. Nothing of the text is ever evaluated by
 Python (no ``eval``, ``exec`` or ``sympify``): a name is looked up in the whitelist of
 variables, constants and functions, and everything else is refused. ::
 
