@@ -5,7 +5,8 @@ The .npy layout (DESIGN.md): row i ↔ y = ys[i], column j ↔ x = xs[j], both i
 basin labels are indices into the landscape's minima, −1 not converged, −2 diverged;
 stability values are the measure, NaN where a run diverged (or, for steps_to_converge,
 did not converge). The PNG is drawn the natural way up (y grows upwards), each cell a
-square of ``scale_of(res)`` pixels. Every mistake is found before any work, is one
+square of ``scale_of(res)`` pixels, framed by axes with tick values, a title line and a
+legend (``export.map_figure``). Every mistake is found before any work, is one
 error line, and leaves no file behind; both files are written atomically.
 """
 
@@ -34,7 +35,7 @@ from gdviz.core.optimizers import get_optimizer
 from gdviz.core.race import MAX_SEED, MAX_STEPS, RunSpec
 from gdviz.export import export_frames
 from gdviz.export.atomic import check_target, replacing
-from gdviz.export.maps import basin_image, loss_floor, stability_image
+from gdviz.export.maps import basin_figure, loss_floor, stability_figure
 
 T = TypeVar("T")
 MAX_RES = 2000
@@ -46,6 +47,7 @@ stability: every cell runs from --start with its own pair of hyperparameters (--
 --y as NAME=LO:HI, add :log or :lin to choose the spacing; default: the
 hyperparameter's own scale); its colour is log10 of the final loss above the
 landscape's minimum (or the steps to converge), red where the run diverged.
+The picture has axes with tick values, a title line and a legend around the map.
 Examples:
   gdviz map basin --landscape himmelblau --opt adam:lr=0.05 -o basin.png --npy basin.npy
   gdviz map stability --landscape rosenbrock --opt momentum --x lr=1e-4:1e-1:log \\
@@ -102,6 +104,12 @@ def _landscape(args: argparse.Namespace) -> Landscape:
     return land
 
 
+def _name(land: Landscape) -> str:
+    """The landscape as a title names it: with its parameters, if it has any."""
+    params = ", ".join(f"{k}={v:g}" for k, v in land.params.items())
+    return f"{land.name}({params})" if params else land.name
+
+
 def _outputs(args: argparse.Namespace) -> None:
     """Refuse bad output names and unwritable places before any work."""
     if not args.out.lower().endswith(".png"):
@@ -150,7 +158,8 @@ def _basin(args: argparse.Namespace) -> int:
                          seed=seed, near=near, progress=update)
     finally:
         bar.close()
-    _write(args, basin_image(bmap), bmap.labels)
+    title = f"basin map · {_name(land)} · {args.opt} · {steps} steps"
+    _write(args, basin_figure(bmap, title), bmap.labels)
     return 0
 
 
@@ -184,7 +193,11 @@ def _stability(args: argparse.Namespace) -> int:
                              **hyper)
     finally:
         bar.close()
-    _write(args, stability_image(smap, loss_floor(land)), smap.values)
+    point = ", ".join(f"{v:g}" for v in (land.start if start is None else start))
+    title = f"stability map · {_name(land)} · {args.opt} from ({point}) · {steps} steps"
+    if args.measure == "steps_to_converge":
+        title += f" · steps to ‖∇f‖ ≤ {tol:g}"
+    _write(args, stability_figure(smap, loss_floor(land), title), smap.values)
     return 0
 
 

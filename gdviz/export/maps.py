@@ -13,6 +13,7 @@ import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape
 from gdviz.core.maps import BasinMap, StabilityMap
+from gdviz.export.map_figure import ColourBar, MapAxis, framed
 
 MIN_SIDE = 512  # pixels: small maps are drawn with larger cells
 # one colour per minimum (cycled past nine); none is red, black or grey
@@ -103,3 +104,43 @@ def stability_colours(smap: StabilityMap, floor: float | None) -> npt.NDArray[np
 def stability_image(smap: StabilityMap, floor: float | None) -> npt.NDArray[np.uint8]:
     """The map's picture (``stability_colours``), y growing upwards."""
     return _picture(stability_colours(smap, floor))
+
+
+def _where(values: npt.NDArray[np.float64]) -> str:
+    return "(" + ", ".join(f"{v:.4g}" for v in values) + ")"
+
+
+def basin_figure(bmap: BasinMap, title: str) -> npt.NDArray[np.uint8]:
+    """``basin_image`` with x and y axes, ``title`` and a legend: one swatch per minimum
+    with its coordinates, then not converged and diverged."""
+    swatches = [(_rgb(PALETTE[k % len(PALETTE)]), f"minimum {_where(m)}")
+                for k, m in enumerate(bmap.minima)]
+    swatches += [(_rgb(PALETTE[0] * 0.4), "darker: more steps"),
+                 (NOT_CONVERGED_RGB, "not converged"), (DIVERGED_RGB, "diverged")]
+    return framed(basin_image(bmap), MapAxis("x", bmap.xs), MapAxis("y", bmap.ys), title,
+                  swatches)
+
+
+def stability_figure(smap: StabilityMap, floor: float | None,
+                     title: str) -> npt.NDArray[np.uint8]:
+    """``stability_image`` with the two hyperparameters as axes (log ticks on a log axis),
+    ``title`` and a legend: the colour bar of the measure, diverged and (where some cell
+    has no value) not converged."""
+    z = stability_scalar(smap, floor)
+    span = stability_range(z)
+    bar = None
+    if span is not None:
+        log = smap.measure == "final_loss" and floor is not None
+        what = "final loss" if smap.measure == "final_loss" else "steps to converge"
+        label = f"{what} − {floor:.4g}" if log and floor else what
+        bar = ColourBar(colour_scale(np.linspace(0.0, 1.0, 256)), *span, label, log)
+    swatches = [(STABILITY_DIVERGED_RGB, "diverged")]
+    if (~np.isfinite(z) & ~smap.diverged).any():
+        swatches.append((STABILITY_MISSING_RGB, "not converged"))
+    return framed(stability_image(smap, floor), MapAxis(smap.x.name, smap.xs, smap.x.log),
+                  MapAxis(smap.y.name, smap.ys, smap.y.log), title, swatches, bar)
+
+
+def _rgb(colour: npt.NDArray[np.float64]) -> tuple[int, int, int]:
+    r, g, b = (int(round(float(v))) for v in colour)
+    return r, g, b

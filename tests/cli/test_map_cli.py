@@ -11,12 +11,22 @@ import pytest
 
 from gdviz.cli import main
 from gdviz.core.maps import basin_map, stability_map
+from gdviz.export.map_figure import BOTTOM, LEFT, MIN_RIGHT, TOP
 from gdviz.export.maps import PALETTE, STABILITY_DIVERGED_RGB, scale_of
 
 
 def run_ok(capsys, *args: str) -> None:
     assert main(["map", *args]) == 0
     assert capsys.readouterr().err == ""  # no progress bar when stderr is not a terminal
+
+
+def the_map(png: Path, side: int) -> np.ndarray:
+    """The map's own pixels ``(side, side, 3)`` inside the framed picture (axes, title,
+    legend around it)."""
+    image = iio.imread(png)
+    assert image.dtype == np.uint8 and image.shape[0] == side + TOP + BOTTOM
+    assert image.shape[1] >= side + LEFT + MIN_RIGHT
+    return image[TOP:TOP + side, LEFT:LEFT + side]
 
 
 def palette_index(pixel: np.ndarray) -> int:
@@ -37,9 +47,8 @@ def test_basin_png_and_npy_layout_and_orientation(tmp_path: Path, capsys) -> Non
     want = basin_map("himmelblau", "gd", box=((0, 5), (-5, 5)), res=25, steps=400, lr=0.01)
     np.testing.assert_array_equal(labels, want.labels)
     assert labels[-1, -1] == 0 and labels[0, -1] == 3  # row i ↔ ys[i], increasing
-    image = iio.imread(png)
     s = scale_of(25)
-    assert image.shape == (25 * s, 25 * s, 3) and image.dtype == np.uint8
+    image = the_map(png, 25 * s)
     assert palette_index(image[0, -1]) == 0  # top of the picture: y = 5
     assert palette_index(image[-1, -1]) == 3  # bottom: y = −5
     for i, j in ((0, 0), (7, 19), (24, 3)):  # every cell a uniform square
@@ -55,7 +64,7 @@ def test_basin_without_npy_writes_only_the_picture(tmp_path: Path, capsys) -> No
     run_ok(capsys, "basin", "--landscape", "booth", "--opt", "adam:lr=0.5", "--res", "8",
            "--steps", "50", "-o", str(png))
     assert [p.name for p in tmp_path.iterdir()] == ["only.png"]
-    assert iio.imread(png).shape == (8 * scale_of(8), 8 * scale_of(8), 3)
+    assert the_map(png, 8 * scale_of(8)).shape == (8 * scale_of(8), 8 * scale_of(8), 3)
 
 
 def test_stability_png_and_npy_with_lr_growing_upwards(tmp_path: Path, capsys) -> None:
@@ -71,9 +80,8 @@ def test_stability_png_and_npy_with_lr_growing_upwards(tmp_path: Path, capsys) -
                          steps=150)
     np.testing.assert_array_equal(values, want.values)  # NaN where diverged
     assert np.isnan(values[-1]).all() and np.isfinite(values[0]).all()
-    image = iio.imread(png)
     s = scale_of(9)
-    assert image.shape == (9 * s, 9 * s, 3)
+    image = the_map(png, 9 * s)
     assert (image[:s] == STABILITY_DIVERGED_RGB).all()  # top row: lr = 0.1
     assert not (image[-s:] == STABILITY_DIVERGED_RGB).all(axis=-1).any()  # bottom: 1e-4
 
