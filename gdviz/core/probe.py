@@ -30,6 +30,57 @@ def grid(land: Landscape, box: Box, res: int) -> tuple[Array, Array, Array]:
     return xs, ys, z
 
 
+AXES = "xyz"
+
+
+def free_axes(held_axis: int) -> tuple[int, int]:
+    """The two coordinates left free when ``held_axis`` (0 x, 1 y, 2 z) is held, in
+    order: (1, 2) holding x, (0, 2) holding y, (0, 1) holding z."""
+    if held_axis not in (0, 1, 2):
+        raise ValueError(f"the held axis is 0 (x), 1 (y) or 2 (z), got {held_axis!r}")
+    u, v = (k for k in range(3) if k != held_axis)
+    return u, v
+
+
+def _check_space(land: Landscape, what: str) -> None:
+    if land.dim != 3:
+        raise ValueError(f"{what} needs a landscape of three parameters; {land.name} has "
+                         f"{land.dim}")
+
+
+def plane_grid(land: Landscape, box2: Box, held_axis: int, held_value: float,
+               res: int) -> tuple[Array, Array, Array]:
+    """A 3-D landscape on the plane where coordinate ``held_axis`` equals ``held_value``,
+    sampled on a res×res grid over ``box2 = ((u0, u1), (v0, v1))`` of the two free
+    coordinates ``u, v = free_axes(held_axis)``: ``us (res,)``, ``vs (res,)``, ``Z (res,
+    res)`` with Z[i, j] = f at (u, v) = (us[j], vs[i]), laid out as ``grid``'s; non-finite
+    values become NaN."""
+    _check_space(land, "a plane through parameter space")
+    u, v = free_axes(held_axis)
+    (u0, u1), (v0, v1) = box2
+    us, vs = np.linspace(u0, u1, res), np.linspace(v0, v1, res)
+    pts = np.empty((res, res, 3))
+    pts[..., u], pts[..., v] = np.meshgrid(us, vs)
+    pts[..., held_axis] = held_value
+    with np.errstate(all="ignore"):
+        z = land.value(pts)
+    z[~np.isfinite(z)] = np.nan
+    return us, vs, z
+
+
+def volume(land: Landscape, box: Box, res: int) -> tuple[Array, Array, Array, Array]:
+    """A 3-D landscape on a res×res×res grid over ``box``: ``xs``, ``ys``, ``zs`` (res,)
+    and ``F (res, res, res)`` with F[i, j, k] = f(xs[i], ys[j], zs[k]); non-finite
+    values become NaN."""
+    _check_space(land, "a volume of parameter space")
+    xs, ys, zs = (np.linspace(lo, hi, res) for lo, hi in box)
+    pts = np.stack(np.meshgrid(xs, ys, zs, indexing="ij"), axis=-1)
+    with np.errstate(all="ignore"):
+        f = land.value(pts)
+    f[~np.isfinite(f)] = np.nan
+    return xs, ys, zs, f
+
+
 def curve(land: Landscape, box: Box, res: int) -> tuple[Array, Array]:
     """A 1-D landscape sampled at ``res`` points: ``xs (res,)``, ``f (res,)``."""
     (x0, x1), = box
@@ -47,6 +98,16 @@ def gradient_field(land: Landscape, box: Box, res: int) -> tuple[Array, Array]:
         g = land.grad(pts)
     g[~np.isfinite(g)] = 0.0
     return pts, -g
+
+
+def unused_hypers(objective: Objective) -> dict[str, str]:
+    """Hyperparameters that change nothing on ``objective``, each with why: sgd's
+    Gaussian ``noise`` where the gradient's noise comes from minibatches of data, and
+    ``batch_size`` where there is no data to draw batches from."""
+    if hasattr(objective, "stochastic_gradient"):
+        return {"noise": "sgd's noise here is that of its minibatches: set batch_size"}
+    return {"batch_size": "this landscape has no data to draw minibatches from: sgd "
+                          "adds Gaussian noise of std `noise` instead"}
 
 
 def next_params(opt: Optimizer, snap: Snapshot, seed: int,
