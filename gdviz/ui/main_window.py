@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         s.sigMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.contour.sigHover.connect(self._hover)
         self.landscape_panel.sigResetView.connect(self.contour.reset_view)
+        self.landscape_panel.own.sigSaveAs.connect(self.files.save_as)
 
     # ---- scenarios -------------------------------------------------------------------
     def current_scenario(self) -> Scenario:

@@ -198,9 +198,16 @@ class Session(RaceReadout, NetworkReadout, QObject):
     def set_landscape(self, name: str, **params: float) -> None:
         """Another landscape (ValueError if refused): a new race. Own starts and edits are
         dropped, and the display options take the landscape's defaults."""
-        spec = replace(self.spec, landscape=name, params=params, start=None, network=None,
+        self._new_landscape(landscape=name, params=params, expr=None)
+
+    def set_expression(self, text: str) -> None:
+        """A race on a typed formula (``ExpressionError``, a ValueError with the column,
+        if refused: nothing changes then), as ``set_landscape``."""
+        self._new_landscape(expr=text, params={})
+
+    def _new_landscape(self, **changes: Any) -> None:
+        spec = replace(self.spec, **changes, start=None, network=None,
                        runs=tuple(replace(r, start=None, edits=()) for r in self.runs))
-        check_shown(spec)
         self.pause()
         self._respec(spec)
         land = self.landscape

@@ -106,6 +106,10 @@ class RaceReadout:
         """Every run's state in one line."""
         return " · ".join(self.run_states())
 
+    def unused_hypers(self) -> dict[str, str]:
+        """The hyperparameters that do nothing on this race, each with why."""
+        return probe.unused_hypers(self.race.objective)
+
     def step_numbers(self, i: int) -> list[tuple[str, np.ndarray]]:
         """Run ``i``'s update from the cursor's step, number by number (``probe``)."""
         return probe.step_numbers(self.race.optimizer_now(i), self.snapshot(i),

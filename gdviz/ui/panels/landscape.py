@@ -15,15 +15,18 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
+from gdviz.core.expression import NAME as EXPR
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.ui import style
 from gdviz.ui.panels.fields import ValueEdit, fmt
+from gdviz.ui.panels.formula import FormulaBox
 from gdviz.ui.runs import landscape_names_by_group
 from gdviz.ui.session import Session
 
 GROUP_TITLES = {"classic": "Classic test functions", "teaching": "Teaching landscapes",
                 "1d": "1-D curves"}
 NAME_ROLE = Qt.ItemDataRole.UserRole
+OWN_TITLE = "Your own function (type it below)"
 AXES = ("x", "y")
 
 
@@ -42,6 +45,7 @@ class LandscapePanel(QWidget):
         self.combo.setModel(self._picker_model())
         self.combo.setFont(style.font())
         self.combo.currentIndexChanged.connect(self._picked)
+        self.own = FormulaBox(session)
         self.formula = _wrapped_label(style.FONT_PT + 2)
         self.formula.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.description = _wrapped_label(style.FONT_PT - 1)
@@ -85,6 +89,10 @@ class LandscapePanel(QWidget):
                 item.setData(name, NAME_ROLE)
                 item.setToolTip(name)
                 model.appendRow(item)
+        own = QStandardItem("   " + OWN_TITLE)
+        own.setData(EXPR, NAME_ROLE)
+        own.setToolTip("Type your own f(x, y) in the box below")
+        model.appendRow(own)
         return model
 
     def _layout(self) -> None:
@@ -102,6 +110,7 @@ class LandscapePanel(QWidget):
         box = QVBoxLayout(self)
         box.setContentsMargins(6, 6, 6, 6)
         box.addWidget(self.combo)
+        box.addWidget(self.own)
         box.addWidget(self.formula)
         box.addWidget(self.description)
         box.addLayout(self.params_form)
@@ -126,6 +135,11 @@ class LandscapePanel(QWidget):
         name = self.combo.itemData(row, NAME_ROLE)
         if name is None:  # a group header: keep the current landscape
             self._sync_combo()
+        elif name == EXPR:  # the formula box says what happens
+            self.own.edit.setFocus()
+            if name != self.session.landscape.name and self.own.edit.text().strip():
+                self.own.apply()
+            self._sync_combo()  # the race's landscape, if the formula was not raced on
         elif name != self.session.landscape.name:
             self.session.set_landscape(name)
 

@@ -87,6 +87,8 @@ class RunCard(QFrame):
         header.setStretch(1, 1)
         self.edits: dict[str, ValueEdit] = {}
         self.checks: dict[str, QCheckBox] = {}
+        self.names: dict[str, QLabel] = {}
+        self.tips: dict[str, str] = {}
         form = QGridLayout()
         form.setHorizontalSpacing(6)
         for (row, col, wide), hyper in zip(_places(spec.hyper), spec.hyper, strict=True):
@@ -107,6 +109,8 @@ class RunCard(QFrame):
                 form.addWidget(name, row, 2 * col)
                 form.addWidget(edit, row, 2 * col + 1, 1, 3 if wide else 1)
                 self.edits[hyper.name] = edit
+                self.names[hyper.name] = name
+                self.tips[hyper.name] = tip
         for col in range(PAIRS_PER_ROW):
             form.setColumnStretch(2 * col + 1, 1)
         equations = QLabel("\n".join(spec.equations))
@@ -136,8 +140,13 @@ class RunCard(QFrame):
         self.swatch.setStyleSheet(f"QToolButton {{ background: {run.color}; "
                                   "border: 1px solid #444444; border-radius: 3px; }")
         self.label.show_value(run.label)
+        unused = self.session.unused_hypers()
         for name, edit in self.edits.items():
             edit.show_value(fmt(hyper[name]))
+            why = unused.get(name)
+            for widget in (edit, self.names[name]):
+                widget.setEnabled(why is None)
+                widget.setToolTip(self.tips[name] if why is None else f"not used: {why}")
         for name, check in self.checks.items():
             check.blockSignals(True)
             check.setChecked(bool(hyper[name]))
