@@ -33,6 +33,7 @@ class LatestJob(QObject):
         self._running = 0  # the number of the job the worker computes
         self._running_tag: object = None
         self._waiting: tuple[int, object, Callable[[], Any]] | None = None
+        self._stopped = False
 
     @property
     def busy(self) -> bool:
@@ -43,6 +44,8 @@ class LatestJob(QObject):
     def ask(self, tag: object, job: Callable[[], Any]) -> None:
         """Compute ``job()`` now, or after the job being computed; older results drop."""
         self._asked += 1
+        if self._stopped:
+            return
         if self._worker is None:
             self._start(self._asked, tag, job)
         else:
@@ -56,6 +59,16 @@ class LatestJob(QObject):
     def wait(self, ms: int = 10_000) -> bool:
         """Block until the running job ends (its result comes once the event loop runs)."""
         return self._worker is None or self._worker.wait(ms)
+
+    def stop(self) -> None:
+        """For good (the owner is closing): nothing more is started or delivered, and the
+        running job is waited for."""
+        self._stopped = True
+        self.drop()
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            worker.finished.disconnect(self._done)
+            worker.wait()
 
     def _start(self, number: int, tag: object, job: Callable[[], Any]) -> None:
         # owned by the application, not by this object: a thread outlives a view closed

@@ -91,8 +91,8 @@ class NetworkMode(QObject):
             self.slice.compute_now()
 
     def stop(self) -> None:
-        """Before the window closes: let a slice being computed finish."""
-        self.slice.wait()
+        """Before the window closes: no more slices, the one being computed finished."""
+        self.slice.stop()
 
     def apply(self, force: bool = False) -> None:
         """Show the docks of the race's mode, when the mode changed (or ``force``)."""

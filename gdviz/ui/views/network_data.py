@@ -215,8 +215,7 @@ class DataView(QWidget):
         s = self.session
         run, m = s.runs[i], s.metrics_now(i)
         if self.classifying:
-            numbers = (f"train {m.train_accuracy[0]:.0%} · test {m.test_accuracy[0]:.0%} "
-                       "right")
+            numbers = f"train {m.train_accuracy[0]:.0%} · test {m.test_accuracy[0]:.0%}"
         else:
             numbers = f"loss: train {m.train_loss[0]:.3g} · test {m.test_loss[0]:.3g}"
         self.plot.setTitle(f"<span style='color:{run.color}'>■ {run.label}</span>"

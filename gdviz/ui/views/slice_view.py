@@ -217,6 +217,12 @@ class SliceView(QWidget):
         self._show(ask, sl)
         return sl
 
+    def stop(self) -> None:
+        """The window closes: no more slices, and the one being computed is waited for."""
+        self._soon.stop()
+        self._throttle.stop()
+        self.jobs.stop()
+
     def wait(self, ms: int = 10_000) -> bool:
         """Block until the background computation (if any) ends; its result is drawn
         once the event loop runs again (tests, closing the window)."""
