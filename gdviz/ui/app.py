@@ -49,8 +49,7 @@ def application() -> QApplication:
         app.setOrganizationName("gdviz")
     configure()
     style.apply_palette(app)
-    if style.SCALE != 1.0:  # presenter mode: menus, panels and dialogs grow too
-        app.setFont(style.font())
+    style.apply_font(app)
     return app
 
 
@@ -61,7 +60,7 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     and return. ``steps``: compute that many steps before showing (with a screenshot and
     no ``steps``, the whole race). ``present``: presenter mode, fonts and lines enlarged
     for a projector, full screen with the side panels hidden."""
-    from gdviz.ui.main_window import MainWindow
+    from gdviz.ui.shell import Shell
 
     style.set_theme(theme)
     if present:
@@ -72,14 +71,15 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     app = application()
     session = Session(scenario)
     session.source = source
-    window = MainWindow(session, remember_layout=screenshot is None and not present)
+    shell = Shell(session, remember_layout=screenshot is None and not present)
+    window = shell.window  # View ▸ Theme replaces it: read shell.window from then on
     if steps is not None or screenshot is not None:
         session.run_to(session.steps if steps is None else steps)
     window.show()
     if present:
         window.lecture.toggle_presenter()
     if screenshot is None:
-        return app.exec()
+        return app.exec()  # the shell holds the window (and any rebuilt one) till the end
     settle = QEventLoop()  # layouts settle and GL views render
     QTimer.singleShot(SETTLE_MS, settle.quit)
     settle.exec()

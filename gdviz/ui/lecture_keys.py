@@ -75,6 +75,21 @@ class LectureKeys(QObject):
     def presenting(self) -> bool:
         return self.window.isFullScreen()
 
+    @property
+    def hidden_panels(self) -> list[str]:
+        """The object names of the panels the presenter layout hid (none when not
+        presenting)."""
+        return [dock.objectName() for dock in self._hidden]
+
+    def resume_presenter(self, hidden: list[str]) -> None:
+        """Present in this window as another one did (a window rebuilt in a new look):
+        full screen, the panels named ``hidden`` hidden and brought back on leaving."""
+        self._hidden = [dock for dock in self.window.findChildren(QDockWidget)
+                        if dock.objectName() in hidden]
+        for dock in self._hidden:
+            dock.hide()
+        self.window.showFullScreen()
+
     def toggle_presenter(self) -> None:
         """Full screen with only the views, the loss plots and the transport bar; again:
         back to the window as it was."""

@@ -44,6 +44,7 @@ from gdviz.ui.panels.transport import TransportBar
 from gdviz.ui.render import has_gl
 from gdviz.ui.session import Session
 from gdviz.ui.stability_job import StabilityMaps
+from gdviz.ui.theme_menu import ThemeMenu
 from gdviz.ui.views.contour import ContourView
 from gdviz.ui.views.curve1d import CurveView
 from gdviz.ui.views.loss import LossView
@@ -132,6 +133,7 @@ class MainWindow(QMainWindow):
         self.maps = BasinMaps(self, session, self.contour)
         self.fair = FairComparison(self, session)
         self.stability = StabilityMaps(self, session)
+        self.theme_menu = ThemeMenu(self)
         self._build_menus()
         self._connect()
         self._landscape_changed()
@@ -192,6 +194,8 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         for action in self.lecture.actions():
             view_menu.addAction(action)
+        view_menu.addMenu(self.theme_menu.menu)
+        view_menu.addAction(self.theme_menu.large_fonts)
         reset_layout = QAction("Reset layout", self)
         reset_layout.triggered.connect(self._reset_layout)
         view_menu.addSeparator()

@@ -1,9 +1,10 @@
 """Look and feel shared by every view: light theme for projectors, readable fonts.
 
 ``SCALE`` multiplies every font size and line width; presenter mode (``gdviz gui
---present``) raises it before the window is built, for a projector and the back row.
-``THEME`` holds the colours of the window (light, dark or high contrast), chosen before
-the window is built (``gdviz gui --theme``).
+--present``, View ▸ Large fonts) raises it, for a projector and the back row.
+``THEME`` holds the colours of the window (light, dark or high contrast: ``gdviz gui
+--theme``, View ▸ Theme). Both are read as widgets are built: a change at run time
+rebuilds the window (``gdviz.ui.shell``).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ THEMES = {
                       "#ffffff", False, map_opacity=0.9, line_alpha=220),
 }
 THEME = THEMES["light"]
+_SYSTEM: tuple[str, QPalette, QFont] | None = None  # the app's style, palette, font as Qt made them
 
 
 def set_theme(name: str) -> None:
@@ -55,9 +57,24 @@ def set_theme(name: str) -> None:
     THEME = THEMES[name]
 
 
+def _system(app: QApplication) -> tuple[str, QPalette, QFont]:
+    """The application's own style name, palette and font, as before any theme."""
+    global _SYSTEM
+    if _SYSTEM is None:
+        style = app.style()
+        _SYSTEM = (style.name() if style else "", QPalette(app.palette()), QFont(app.font()))
+    return _SYSTEM
+
+
 def apply_palette(app: QApplication) -> None:
-    """The window's palette for a dark or high-contrast theme (light keeps the system's)."""
+    """The window's palette for a dark or high-contrast theme; light keeps (or gets back)
+    the system's own style and palette."""
+    name, system, _ = _system(app)
     if THEME.name == "light":
+        style = app.style()
+        if name and style is not None and style.name() != name:
+            app.setStyle(name)
+        app.setPalette(system)
         return
     app.setStyle("Fusion")
     palette = QPalette()
@@ -72,6 +89,12 @@ def apply_palette(app: QApplication) -> None:
                  (role.HighlightedText, QColor("#ffffff"))):
         palette.setColor(r, c)
     app.setPalette(palette)
+
+
+def apply_font(app: QApplication) -> None:
+    """The application's font at the current scale (menus, panels and dialogs grow too);
+    at scale 1 the system's own font."""
+    app.setFont(font() if SCALE != 1.0 else _system(app)[2])
 
 
 def set_scale(scale: float) -> None:
