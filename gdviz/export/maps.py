@@ -16,6 +16,7 @@ from gdviz.core.maps import BasinMap, StabilityMap
 from gdviz.export.map_figure import ColourBar, MapAxis, framed
 
 MIN_SIDE = 512  # pixels: small maps are drawn with larger cells
+PRECISION = 1e-16  # relative: a final loss this close to the minimum's value is at it
 # one colour per minimum (cycled past nine); none is red, black or grey
 PALETTE = np.array([(31, 119, 180), (255, 127, 14), (44, 160, 44), (148, 103, 189),
                     (23, 190, 207), (227, 119, 194), (188, 189, 34), (140, 86, 75),
@@ -65,12 +66,23 @@ def loss_floor(landscape: Landscape) -> float | None:
 def stability_scalar(smap: StabilityMap, floor: float | None) -> npt.NDArray[np.float64]:
     """What a stability map's colour shows, ``(res, res)``: log10(final loss − ``floor``)
     (the plain values when ``floor`` is None, and for steps_to_converge); NaN where the
-    map has no value."""
+    map has no value. A loss within ``PRECISION`` · max(1, |floor|) of the floor is the
+    floor as far as float64 can tell: it is shown as that distance, so one run that hits
+    the minimum exactly does not stretch the scale over dozens of decades."""
     z = smap.values
     if smap.measure == "final_loss" and floor is not None:
         with np.errstate(all="ignore"):
-            z = np.log10(np.maximum(z - floor, 1e-30))
+            z = np.log10(np.maximum(z - floor, PRECISION * max(1.0, abs(floor))))
     return np.where(np.isfinite(z), z, np.nan)
+
+
+def stability_label(smap: StabilityMap, floor: float | None) -> str:
+    """What the colour scale reads (its ticks: the loss above ``floor``, not its log)."""
+    if smap.measure == "steps_to_converge":
+        return "steps to converge"
+    if not floor:
+        return "final loss"
+    return f"final loss {'−' if floor > 0 else '+'} {abs(floor):.4g}"
 
 
 def colour_scale(t: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
@@ -131,9 +143,8 @@ def stability_figure(smap: StabilityMap, floor: float | None,
     bar = None
     if span is not None:
         log = smap.measure == "final_loss" and floor is not None
-        what = "final loss" if smap.measure == "final_loss" else "steps to converge"
-        label = f"{what} − {floor:.4g}" if log and floor else what
-        bar = ColourBar(colour_scale(np.linspace(0.0, 1.0, 256)), *span, label, log)
+        bar = ColourBar(colour_scale(np.linspace(0.0, 1.0, 256)), *span,
+                        stability_label(smap, floor), log)
     swatches = [(STABILITY_DIVERGED_RGB, "diverged")]
     if (~np.isfinite(z) & ~smap.diverged).any():
         swatches.append((STABILITY_MISSING_RGB, "not converged"))

@@ -34,8 +34,9 @@ def linear_ticks(lo: float, hi: float, most: int = MOST) -> list[float]:
 
 def log_ticks(lo: float, hi: float, most: int = MOST) -> list[float]:
     """Ticks of a log axis over [lo, hi] (lo > 0): powers of ten (every second one, third
-    one… when there are many), or 1, 2, 5 × 10ᵏ on a range of less than two decades,
-    or linear ticks on a range too narrow for those."""
+    one… when there are many), or 1, 2, 5 × 10ᵏ where fewer than three powers fall
+    inside (unless that makes too many), or linear ticks on a range too narrow for
+    either."""
     a, b = math.log10(lo), math.log10(hi)
     powers = list(range(math.ceil(a - 1e-9), math.floor(b + 1e-9) + 1))
     if len(powers) >= 3:
@@ -44,7 +45,9 @@ def log_ticks(lo: float, hi: float, most: int = MOST) -> list[float]:
     nice = [m * 10.0 ** k for k in range(math.floor(a) - 1, math.ceil(b) + 1)
             for m in (1.0, 2.0, 5.0)]
     inside = [v for v in nice if lo * (1 - 1e-9) <= v <= hi * (1 + 1e-9)]
-    return inside if len(inside) >= 2 else linear_ticks(lo, hi, most)
+    if 2 <= len(inside) <= most:
+        return inside
+    return [10.0 ** k for k in powers] if len(powers) >= 2 else linear_ticks(lo, hi, most)
 
 
 def minor_log_ticks(lo: float, hi: float) -> list[float]:

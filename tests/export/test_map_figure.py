@@ -22,6 +22,7 @@ from gdviz.export.maps import (
     colour_scale,
     stability_figure,
     stability_image,
+    stability_label,
 )
 from gdviz.export.ticks import MOST, linear_ticks, log_ticks, minor_log_ticks, ticks
 
@@ -99,6 +100,8 @@ def test_the_stability_figure_has_log_axes_a_colour_bar_and_the_diverged_colour(
     assert has_colour(legend, STABILITY_DIVERGED_RGB)
     for end in (0.0, 1.0):  # both ends of the colour bar
         assert has_colour(legend, tuple(int(v) for v in colour_scale(np.array(end)))), end
+    assert stability_label(smap, 0.0) == "final loss"
+    assert stability_label(smap, -1.305) == "final loss + 1.305"  # no "− -1.305"
     x = MapAxis("lr", smap.xs, log=True)
     assert [text for _, text, _ in x.ticks()] == ["1e-4", "1e-3", "1e-2", "0.1"]
     # 2…9 × 10ᵏ for k = −4, −3, −2, and 8e-5, 9e-5 in the half cell below 1e-4

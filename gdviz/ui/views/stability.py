@@ -23,6 +23,7 @@ from gdviz.export.maps import (
     STABILITY_DIVERGED_RGB,
     STABILITY_MISSING_RGB,
     VIRIDIS,
+    stability_label,
     stability_range,
     stability_scalar,
 )
@@ -113,7 +114,7 @@ class StabilityView(QWidget):
             item.setRect(self.extent)
         self.colorbar = pg.ColorBarItem(values=(lo, hi), colorMap=cmap, interactive=False,
                                         width=16, colorMapMenu=False,
-                                        label=self._bar_label(floor))
+                                        label=stability_label(smap, floor))
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
         self.colorbar.axis.setLogMode(smap.measure == "final_loss" and floor is not None)
         self.colorbar.axis.setTickFont(font(9))
@@ -135,13 +136,6 @@ class StabilityView(QWidget):
         scene = self.plot.scene()
         scene.sigMouseMoved.connect(self._hover)
         scene.sigMouseClicked.connect(self._click)
-
-    def _bar_label(self, floor: float | None) -> str:
-        if self.map.measure == "steps_to_converge":
-            return "steps to converge"
-        if floor is None:
-            return "final loss"
-        return "final loss" if floor == 0 else f"final loss − {floor:.4g}"
 
     def _legend_text(self, z: npt.NDArray[np.float64]) -> str:
         parts = [swatch(STABILITY_DIVERGED_RGB, "diverged (hatched)")]
