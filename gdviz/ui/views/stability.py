@@ -116,7 +116,9 @@ class StabilityView(QWidget):
                                         width=16, colorMapMenu=False,
                                         label=stability_label(smap, floor))
         self.colorbar.setImageItem(self.image, insert_in=self.plot)
-        self.colorbar.axis.setLogMode(smap.measure == "final_loss" and floor is not None)
+        if smap.measure == "final_loss" and floor is not None:  # the bar runs in log10
+            self.colorbar.axis.setTicks([[(float(np.log10(v)), text) for v, text in
+                                          ticks(10 ** lo, 10 ** hi, log=True)]])
         self.colorbar.axis.setTickFont(font(9))
         self.colorbar.axis.enableAutoSIPrefix(False)
         self.plot.vb.setRange(self.extent, padding=0)
