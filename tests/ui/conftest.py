@@ -1,6 +1,8 @@
 """Fixtures shared by the UI tests."""
 
 import pytest
+from PyQt6.QtCore import QEvent
+from PyQt6.QtWidgets import QApplication
 
 from gdviz.ui.session import Session
 from gdviz.ui.style import configure
@@ -9,6 +11,18 @@ from gdviz.ui.style import configure
 @pytest.fixture(autouse=True, scope="session")
 def _style() -> None:
     configure()
+
+
+@pytest.fixture(autouse=True)
+def _delete_closed_widgets():
+    """After a test's widgets are closed (and handed to deleteLater), delete them now:
+    a window left for later is deleted in the middle of another test, and one with GL
+    views can then take OpenGL down while the next window sets it up."""
+    yield
+    app = QApplication.instance()
+    if app is not None:
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        app.processEvents()
 
 
 @pytest.fixture
