@@ -15,16 +15,13 @@ from PyQt6.QtCore import QObject, Qt
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QSplitter, QWidget
 
-from gdviz.ui.panels.backprop import BackpropPanel
-from gdviz.ui.panels.network import NetworkPanel
 from gdviz.ui.session import Session
-from gdviz.ui.views.metrics import MetricsView
-from gdviz.ui.views.network_data import DataView
-from gdviz.ui.views.network_diagram import NetworkDiagram
-from gdviz.ui.views.slice_view import SliceView
 
 if TYPE_CHECKING:
     from gdviz.ui.main_window import MainWindow
+    from gdviz.ui.panels.network import NetworkPanel
+    from gdviz.ui.views.network_data import DataView
+    from gdviz.ui.views.slice_view import SliceView
 
 LANDSCAPE_DOCKS = ("landscape",)  # shown only on a landscape race
 NETWORK_DOCKS = ("network", "metrics", "diagram", "backprop")  # only on a network race
@@ -37,27 +34,20 @@ class NetworkMode(QObject):
     def __init__(self, window: MainWindow, session: Session) -> None:
         super().__init__(window)
         self.window, self.session = window, session
-        self.data = DataView(session)
-        self.slice = SliceView(session)
+        # the views are built when a network race is first shown (start-up stays quick);
+        # their page and docks exist from the start, for the layout to be saved and loaded
         self.page = QSplitter(Qt.Orientation.Horizontal)
-        self.page.addWidget(self.data)
-        self.page.addWidget(self.slice)
-        self.page.setSizes([5000, 5000])
         window.centre.addWidget(self.page)
-
-        self.panel = NetworkPanel(session)
-        self.metrics = MetricsView(session)
-        self.diagram = NetworkDiagram(session)
-        self.backprop = BackpropPanel(session)
         left, bottom = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.BottomDockWidgetArea
         right = Qt.DockWidgetArea.RightDockWidgetArea
         self.docks = {
-            "network": window.add_dock("network", "Network and data", self.panel, left),
-            "metrics": window.add_dock("metrics", "Train and test", self.metrics, bottom),
-            "diagram": window.add_dock("diagram", "The network", self.diagram, right),
+            "network": window.add_dock("network", "Network and data", QWidget(), left),
+            "metrics": window.add_dock("metrics", "Train and test", QWidget(), bottom),
+            "diagram": window.add_dock("diagram", "The network", QWidget(), right),
             "backprop": window.add_dock("backprop", "Backpropagation, one sample",
-                                        self.backprop, right),
+                                        QWidget(), right),
         }
+        self._views: NetworkViews | None = None
         self.new_landscape = QAction("New landscape race", window)
         self.new_landscape.setShortcut(QKeySequence("Ctrl+N"))
         self.new_landscape.setToolTip("Open the default race on a landscape")
@@ -79,6 +69,32 @@ class NetworkMode(QObject):
                           Qt.Orientation.Vertical)
         w.resizeDocks([self.docks["diagram"]], [430], Qt.Orientation.Horizontal)
 
+    @property
+    def views(self) -> NetworkViews:
+        """The network views (built on first use)."""
+        if self._views is None:
+            self._views = NetworkViews(self.session)
+            v = self._views
+            self.page.addWidget(v.data)
+            self.page.addWidget(v.slice)
+            self.page.setSizes([5000, 5000])
+            for name, widget in (("network", v.panel), ("metrics", v.metrics),
+                                 ("diagram", v.diagram), ("backprop", v.backprop)):
+                self.docks[name].setWidget(widget)
+        return self._views
+
+    @property
+    def data(self) -> DataView:
+        return self.views.data
+
+    @property
+    def slice(self) -> SliceView:
+        return self.views.slice
+
+    @property
+    def panel(self) -> NetworkPanel:
+        return self.views.panel
+
     def actions(self) -> list[QAction]:
         return [self.new_landscape, self.new_network]
 
@@ -87,12 +103,13 @@ class NetworkMode(QObject):
 
     def settle(self) -> None:
         """Draw what is still being computed in the background now (before a screenshot)."""
-        if self.session.is_network:
+        if self._views is not None and self.session.is_network:
             self.slice.compute_now()
 
     def stop(self) -> None:
         """Before the window closes: no more slices, the one being computed finished."""
-        self.slice.stop()
+        if self._views is not None:
+            self.slice.stop()
 
     def apply(self, force: bool = False) -> None:
         """Show the docks of the race's mode, when the mode changed (or ``force``)."""
@@ -100,6 +117,8 @@ class NetworkMode(QObject):
         if network == self._network and not force:
             return
         self._network = network
+        if network:
+            _ = self.views
         docks = self.window.docks
         for name in LANDSCAPE_DOCKS:
             docks[name].setVisible(not network)
@@ -112,3 +131,23 @@ class NetworkMode(QObject):
         else:
             docks["landscape"].raise_()
 
+
+
+class NetworkViews:
+    """The widgets of network mode, each following the session."""
+
+    def __init__(self, session: Session) -> None:
+        # imported here: a window that never shows a network race never loads them
+        from gdviz.ui.panels.backprop import BackpropPanel
+        from gdviz.ui.panels.network import NetworkPanel
+        from gdviz.ui.views.metrics import MetricsView
+        from gdviz.ui.views.network_data import DataView
+        from gdviz.ui.views.network_diagram import NetworkDiagram
+        from gdviz.ui.views.slice_view import SliceView
+
+        self.data = DataView(session)
+        self.slice = SliceView(session)
+        self.panel = NetworkPanel(session)
+        self.metrics = MetricsView(session)
+        self.diagram = NetworkDiagram(session)
+        self.backprop = BackpropPanel(session)
