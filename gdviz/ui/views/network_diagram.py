@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from PyQt6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
-from PyQt6.QtGui import QColor, QFontMetricsF, QHelpEvent, QPainter, QPaintEvent, QPen
+from PyQt6.QtGui import QColor, QFont, QFontMetricsF, QHelpEvent, QPainter, QPaintEvent, QPen
 from PyQt6.QtWidgets import QToolTip, QWidget
 
 from gdviz.ui import style
@@ -26,6 +26,7 @@ SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 DECADES = 4  # the gradient bars span this many powers of ten below the largest layer
 MAX_RADIUS = 13.0  # px at scale 1; many units shrink it to fit
 MAX_EDGE_PX = 5.0  # the edge of the largest |w|
+MIN_FOOTER_PT = 6  # the layer names shrink to this size to fit narrow columns
 HEAD_NAMES = {"cross_entropy": "softmax", "mse": "identity"}
 HINT = "Open a network race to see its layers and weights"
 
@@ -236,22 +237,27 @@ class NetworkDiagram(QWidget):
             p.drawText(QPointF(x + 28, y), text)
             x += 28 + QFontMetricsF(p.font()).horizontalAdvance(text + "    ")
         p.setPen(style.qcolor(style.THEME.muted))
-        p.drawText(QPointF(x, y), f"width ∝ |w| (largest {self.w_top:.3g}) · fill: bias")
+        p.drawText(QPointF(x, y), p.fontMetrics().elidedText(
+            f"width ∝ |w| (largest {self.w_top:.3g}) · fill: bias",
+            Qt.TextElideMode.ElideRight, int(max(self.width() - x - 4, 0))))
 
     def _paint_footer(self, p: QPainter, nodes: list[Node]) -> None:
         """Layer names under the columns; ‖∂L/∂θ‖ and its bar under the weights."""
         area, line = self._bands()
         xs = sorted({n.centre.x() for n in nodes})
         y = area.bottom() + MAX_RADIUS * style.SCALE + line * 0.4
-        p.setFont(style.font(style.FONT_PT - 1))
-        center = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-        for x, (name, what) in zip(xs, self.column_names(), strict=True):
-            p.setPen(style.qcolor(style.THEME.foreground))
-            p.drawText(QRectF(x - 80, y, 160, line), center, name)
-            p.setPen(style.qcolor(style.THEME.muted))
-            p.drawText(QRectF(x - 80, y + line, 160, line), center, what)
-        y += 2.3 * line
         gap = xs[1] - xs[0] if len(xs) > 1 else area.width()
+        names = self.column_names()
+        p.setFont(_fitting_font(p, [t for pair in names for t in pair], gap - 6))
+        center = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
+        for x, (name, what) in zip(xs, names, strict=True):
+            for k, (text, colour) in enumerate(((name, style.THEME.foreground),
+                                                (what, style.THEME.muted))):
+                p.setPen(style.qcolor(colour))
+                p.drawText(QRectF(x - gap / 2, y + k * line, gap, line), center,
+                           p.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight,
+                                                      int(gap - 4)))
+        y += 2.3 * line
         bar_w, bar_h = 0.7 * gap, style.line_px(7)
         color = style.qcolor(self.session.runs[self.run or 0].color)
         for k, (text, share) in enumerate(zip(self.norm_texts, self.bar_fractions(),
@@ -311,3 +317,15 @@ def _largest(values: np.ndarray) -> float:
     """The largest finite |value| (0 when there is none)."""
     finite = np.abs(values[np.isfinite(values)])
     return float(finite.max()) if finite.size else 0.0
+
+
+def _fitting_font(p: QPainter, texts: list[str], width: float) -> QFont:
+    """The footer's font, smaller (down to ``MIN_FOOTER_PT``) until every text fits in
+    ``width`` pixels; what still does not fit is elided where it is drawn."""
+    pt = style.FONT_PT - 1
+    while True:
+        font = style.font(pt)
+        metrics = QFontMetricsF(font)
+        if pt <= MIN_FOOTER_PT or max(metrics.horizontalAdvance(t) for t in texts) <= width:
+            return font
+        pt -= 1
