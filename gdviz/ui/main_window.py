@@ -30,6 +30,7 @@ from PyQt6.QtWidgets import (
 )
 
 from gdviz.scenario import Scenario
+from gdviz.ui.data_mode import DataMode
 from gdviz.ui.export_actions import ExportActions
 from gdviz.ui.fair_lr import FairComparison
 from gdviz.ui.files import ScenarioFiles
@@ -106,6 +107,9 @@ class MainWindow(QMainWindow):
         }
         self.network_mode = NetworkMode(self, session)
         self.docks.update(self.network_mode.docks)
+        self.data_mode = DataMode(self, session)
+        self.docks["data"] = self.data_mode.dock
+        self.space_mode = SpaceMode(self, session)
         # the explanation shares the landscape's place: a tab raised when a scenario opens
         self.tabifyDockWidget(self.docks["landscape"], self.docks["about"])
         self.docks["landscape"].raise_()
@@ -142,6 +146,7 @@ class MainWindow(QMainWindow):
         if remember_layout:
             self._restore_layout()
         self.network_mode.apply(force=True)
+        self.data_mode.apply(force=True)
         self._scenario_loaded()
 
     # ---- building ----------------------------------------------------------------------
@@ -271,8 +276,10 @@ class MainWindow(QMainWindow):
         if s.is_network:
             self.centre.setCurrentWidget(self.network_mode.centre_widget())
         else:
-            self.centre.setCurrentWidget(self.curve if s.landscape.dim == 1 else self.pair)
+            pages = {1: self.curve, 2: self.pair, 3: self.space_mode.centre_widget()}
+            self.centre.setCurrentWidget(pages[s.landscape.dim])
         self.network_mode.apply()
+        self.data_mode.apply()
         self._update_status()
 
     def _sync_overlays(self) -> None:
@@ -323,6 +330,7 @@ class MainWindow(QMainWindow):
         for dock in self.docks.values():
             dock.show()
         self.network_mode.apply(force=True)
+        self.data_mode.apply(force=True)
 
     def closeEvent(self, event: QCloseEvent | None) -> None:  # noqa: N802 - Qt override
         self.session.pause()

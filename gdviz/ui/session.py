@@ -26,7 +26,8 @@ from gdviz.core.network import NetworkSpec
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.race import Race, RaceSpec, RunSpec, ScheduleSpec, check_point, check_seed
 from gdviz.scenario import OVERLAYS, Scenario, ViewSettings
-from gdviz.ui.runs import check_shown, default_label, next_color
+from gdviz.ui.runs import default_label, next_color
+from gdviz.ui.session_data import DataReadout
 from gdviz.ui.session_net import NetworkReadout
 from gdviz.ui.session_read import RaceReadout
 
@@ -34,7 +35,7 @@ DEFAULT_TOL = 1e-6  # what "stop on convergence" switches on when no tolerance w
 SPEED_RANGE = (1.0, 1000.0)
 
 
-class Session(RaceReadout, NetworkReadout, QObject):
+class Session(RaceReadout, NetworkReadout, DataReadout, QObject):
     sigLandscapeChanged = pyqtSignal()  # landscape, its parameters or the network (restarted)
     sigRunsChanged = pyqtSignal()  # runs added, removed, edited, relabelled or recoloured
     sigTimelineReset = pyqtSignal()  # the race restarted at step 0

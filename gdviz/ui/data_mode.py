@@ -1,0 +1,75 @@
+"""The window on a landscape computed from samples: a "Data" dock with the samples and the
+runs' fitted models, and, on the contour map, the loss landscape of the focused run's next
+minibatch as faint dashed lines over the full-batch one. The dock shows only on such a
+race; the overlay is drawn only while the focused run draws minibatches."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QObject, Qt
+
+from gdviz.ui.session import Session
+from gdviz.ui.style import line_px, qcolor
+from gdviz.ui.views.data_fit import DataFitView
+from gdviz.ui.views.isolines import isolines
+from gdviz.ui.views.plotview import view_box
+from gdviz.ui.views.scales import LogScale
+
+if TYPE_CHECKING:
+    from gdviz.ui.main_window import MainWindow
+
+OVERLAY_RES = 60  # the minibatch's landscape is sampled on this grid over the view
+OVERLAY_LEVELS = 12
+OVERLAY_ALPHA = 170
+
+
+class DataMode(QObject):
+    """The data dock and the minibatch overlay of ``window``."""
+
+    def __init__(self, window: MainWindow, session: Session) -> None:
+        super().__init__(window)
+        self.window, self.session = window, session
+        self.view = DataFitView(session)
+        self.dock = window.add_dock("data", "Data and the fitted model", self.view,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock.setToolTip("The samples this loss is computed from, and each run's model")
+        plot = window.contour.plot
+        self.overlay = pg.PlotDataItem(connect="pairs")
+        self.overlay.setZValue(2)  # over the map's lines, under the trails
+        plot.addItem(self.overlay)
+        for signal in (session.sigStepChanged, session.sigTimelineReset,
+                       session.sigSelectionChanged, session.sigRunsChanged):
+            signal.connect(self.draw_overlay)
+        plot.vb.sigRangeChanged.connect(self.draw_overlay)
+        self._shown: bool | None = None
+
+    def apply(self, force: bool = False) -> None:
+        """Show the data dock on a race computed from samples (when that changed)."""
+        on = self.session.is_data
+        if on != self._shown or force:
+            self._shown = on
+            self.dock.setVisible(on)
+            self.dock.toggleViewAction().setEnabled(on)
+        self.draw_overlay()
+
+    def draw_overlay(self, *_: object) -> None:
+        """The focused run's next minibatch's loss over the visible map, in its colour."""
+        s = self.session
+        focus = self.view.focused
+        if focus is None or s.data_landscape.dim != 2 or s.batch_now(focus)[1] is None:
+            self.overlay.setData([], [])
+            return
+        xs, ys, z = s.batch_grid(focus, view_box(self.window.contour.plot.vb), OVERLAY_RES)
+        if not np.isfinite(z).any():
+            self.overlay.setData([], [])
+            return
+        if s.display["log_contours"]:
+            z = LogScale.fit(z)(z)
+        lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
+        segments = isolines(xs, ys, z, np.linspace(lo, hi, OVERLAY_LEVELS + 2)[1:-1])
+        self.overlay.setPen(pg.mkPen(qcolor(s.runs[focus].color, OVERLAY_ALPHA),
+                                     width=line_px(1.2), style=Qt.PenStyle.DashLine))
+        self.overlay.setData(segments[:, 0], segments[:, 1])
