@@ -32,7 +32,7 @@ from gdviz.core.race import Edit, RaceSpec, RunSpec, ScheduleSpec, check_point, 
 from gdviz.core.schedules import SCHEDULES
 
 T = TypeVar("T")
-VIEWS = ("contour", "surface", "curve", "loss", "network")
+VIEWS = ("contour", "surface", "curve", "loss", "network", "space", "plane")
 OVERLAYS = ("trails", "gradient", "velocity", "quiver", "markers")
 OVERLAY_DEFAULTS: Mapping[str, bool] = MappingProxyType(
     {"trails": True, "gradient": True, "velocity": True, "quiver": False, "markers": True})

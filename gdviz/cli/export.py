@@ -17,9 +17,8 @@ from gdviz.cli.args import add_run_arguments, scenario_of
 from gdviz.cli.display import missing_display
 from gdviz.cli.output import progress_bar
 from gdviz.export.atomic import check_target
-from gdviz.ui.runs import check_shown
 
-VIEW_CHOICES = ("contour", "surface", "curve", "loss", "all")
+VIEW_CHOICES = ("contour", "surface", "curve", "space", "plane", "loss", "all")
 EPILOG = """\
 Defaults: MP4 1280x720 at 30 fps, GIF 640x360 at 15 fps, both 10 seconds long; PNG: one
 picture of the race's last step (--frames N > 1 writes OUT_0001.png … OUT_N.png). The
@@ -65,16 +64,16 @@ def _export(args: argparse.Namespace) -> int:
         raise ValueError(str(exc)) from None
     size = parse_size(args.size) if args.size is not None else None
     scenario, source = scenario_of(args, None)
-    check_shown(scenario.race, "export")
     if missing_display() is not None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"  # the 2-D views need no screen
     from gdviz.ui.app import application
     from gdviz.ui.export_job import export_animation
+    from gdviz.ui.render import GL_VIEWS
 
     app = application()  # kept alive (a discarded QApplication is deleted) until the end
     plan = plan_export(scenario, args.out, frames=args.frames, fps=args.fps, size=size,
                        view=args.view)
-    if "surface" in scenario.view.show and "surface" not in plan.views:
+    if any(v in scenario.view.show and v not in plan.views for v in GL_VIEWS):
         print("gdviz: note: no display with OpenGL here, so the 3-D view is left out "
               "(xvfb-run gives one)", file=sys.stderr)
     bar, update = progress_bar(os.path.basename(args.out), "frame")

@@ -35,7 +35,6 @@ from gdviz.core.race import RunSpec, run_race
 from gdviz.core.run import CONVERGED, DIVERGED, RUNNING
 from gdviz.core.schedules import SCHEDULES
 from gdviz.scenario import list_presets
-from gdviz.ui.runs import check_shown
 
 Subparsers = Any  # argparse's private _SubParsersAction
 
@@ -177,7 +176,6 @@ def _gui(args: argparse.Namespace) -> int:
     if problem:
         raise NoDisplayError(problem)
     scenario, source = scenario_of(args, DEFAULT_PRESET)
-    check_shown(scenario.race)
     from gdviz.ui.app import launch  # Qt only now: the other commands never load it
 
     try:

@@ -86,6 +86,7 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     for view in (window.contour, window.curve):
         view.resample()  # the final view box, even if a delayed resample is still pending
     window.network_mode.settle()
+    window.space_mode.settle()
     window.repaint()
     app.processEvents()
     image = window.grab()

@@ -38,6 +38,7 @@ SIZES = (("GIF 640×360", (640, 360)), ("HD 1280×720", (1280, 720)),
          ("Full HD 1920×1080", (1920, 1080)), ("Square 1080×1080", (1080, 1080)))
 VIEW_NAMES = (("The scenario's views", None), ("Landscape and loss, all", "all"),
               ("Contour map", "contour"), ("3-D surface", "surface"), ("1-D curve", "curve"),
+              ("Parameter space (3-D)", "space"), ("Plane through the focused point", "plane"),
               ("Loss plots", "loss"))
 FORMATS = (("MP4 video (H.264)", "mp4"), ("GIF animation", "gif"), ("PNG picture(s)", "png"))
 
@@ -92,7 +93,8 @@ class ExportDialog(QDialog):
         tips: tuple[tuple[QWidget, str], ...] = (
                 (self.format, "MP4 plays in browsers and slides; a GIF loops anywhere; PNG "
                               "writes one picture per frame"),
-                (self.views, "What each frame shows; the 3-D surface needs OpenGL"),
+                (self.views, "What each frame shows; the 3-D surface and parameter space "
+                             "need OpenGL"),
                 (self.sizes, "The frames' size in pixels"),
                 (self.fps, "Frames per second (a GIF at most 50)"),
                 (self.per_frame, "Show every n-th step: fewer frames, a faster race"),

@@ -16,7 +16,6 @@ from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QFileDialog, QMainWindow, QMenu, QMessageBox
 
 from gdviz.scenario import Scenario, ScenarioError, list_presets, load_scenario, save_scenario
-from gdviz.ui.runs import check_shown
 from gdviz.ui.session import Session
 
 RECENT_KEY = "files/recent"
@@ -80,11 +79,6 @@ class ScenarioFiles(QObject):
             scenario = load_scenario(path_or_preset)
         except ScenarioError as err:
             self.report("Cannot open the scenario", str(err))
-            return False
-        try:
-            check_shown(scenario.race)
-        except ValueError as err:
-            self.report("Cannot open the scenario", f"{path_or_preset}: {err}")
             return False
         self.session.load(scenario, source=path_or_preset)
         if os.path.isfile(path_or_preset):

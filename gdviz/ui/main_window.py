@@ -44,6 +44,7 @@ from gdviz.ui.panels.optimizers import OptimizerPanel
 from gdviz.ui.panels.transport import TransportBar
 from gdviz.ui.render import has_gl
 from gdviz.ui.session import Session
+from gdviz.ui.space_mode import SpaceMode
 from gdviz.ui.stability_job import StabilityMaps
 from gdviz.ui.theme_menu import ThemeMenu
 from gdviz.ui.views.contour import ContourView
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
         s.sigDisplayChanged.connect(self._sync_overlays)
         s.sigMessage.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.contour.sigHover.connect(self._hover)
+        self.space_mode.sigHover.connect(self._hover)
         self.landscape_panel.sigResetView.connect(self.contour.reset_view)
         self.landscape_panel.own.sigSaveAs.connect(self.files.save_as)
 
@@ -237,6 +239,9 @@ class MainWindow(QMainWindow):
             views = ("network", *(("loss",) if not self.docks["loss"].isHidden() else ()))
             return self.session.scenario(None, views)
         land = self.session.landscape
+        if land.dim == 3:  # the box shown is the scenario's own (or the domain)
+            loss = ("loss",) if not self.docks["loss"].isHidden() else ()
+            return self.session.scenario(None, (*self.space_mode.shown(), *loss))
         view = self.contour if land.dim == 2 else self.curve
         box = view_box(view.plot.vb)
         shown = [name for name, on in (
@@ -250,8 +255,11 @@ class MainWindow(QMainWindow):
         """Show the views the scenario asks for (all of them when it names none)."""
         show = self.session.show
         if show and not self.session.is_network:
-            self.contour.setVisible("contour" in show)
-            self.surface.setVisible("surface" in show)
+            if self.session.landscape.dim == 3:
+                self.space_mode.show_views(show)
+            else:
+                self.contour.setVisible("contour" in show)
+                self.surface.setVisible("surface" in show)
             self.docks["loss"].setVisible("loss" in show)
         self._about_changed()
         if not self.about.empty:
@@ -288,10 +296,12 @@ class MainWindow(QMainWindow):
             action.setChecked(self.session.display[key])
             action.blockSignals(False)
 
-    def _hover(self, x: float, y: float) -> None:
-        f, g = self.session.value_and_grad_at((x, y))
+    def _hover(self, *point: float) -> None:
+        """f and ∇f at the point under the mouse (x, y on the map; x, y, z on a plane)."""
+        f, g = self.session.value_and_grad_at(point)
         grad = ", ".join(f"{v:.4g}" for v in g)
-        self.cursor_label.setText(f"x = {x:.4g}   y = {y:.4g}   f = {f:.6g}   ∇f = ({grad})")
+        where = "   ".join(f"{a} = {v:.4g}" for a, v in zip("xyz", point, strict=False))
+        self.cursor_label.setText(f"{where}   f = {f:.6g}   ∇f = ({grad})")
 
     def _update_status(self, *_: object) -> None:
         s = self.session

@@ -6,8 +6,9 @@ exact size. ``frame(step)`` moves the race to ``step``, lets every view draw it
 synchronously and returns the pixels: a frame is a pure function of (race, step, views,
 size), so the live window, a screenshot and every exported frame agree.
 
-The 2-D views draw on any Qt platform, offscreen included; the 3-D surface needs OpenGL,
-that is an X server (``xvfb-run`` gives one).
+The 2-D views draw on any Qt platform, offscreen included; the 3-D views (``GL_VIEWS``:
+the surface and the view of parameter space) need OpenGL, that is an X server
+(``xvfb-run`` gives one).
 """
 
 from __future__ import annotations
@@ -26,11 +27,13 @@ from gdviz.ui.views.plotview import PlotView
 
 HEADER_PT = 12
 MIN_LAYOUT = (960, 540)  # smaller frames are laid out at this size, then scaled down
-SIDE_BY_SIDE = {"contour": 5, "surface": 4, "curve": 6, "loss": 5, "network": 5}  # shares
+SIDE_BY_SIDE = {"contour": 5, "surface": 4, "curve": 6, "loss": 5, "network": 5,
+                "space": 5, "plane": 5}  # shares of the width
+GL_VIEWS = ("surface", "space")  # the views that need OpenGL
 
 
 class NeedsOpenGL(ValueError):
-    """The 3-D view was asked for where Qt has no OpenGL (no X server)."""
+    """A 3-D view was asked for where Qt has no OpenGL (no X server)."""
 
 
 def has_gl() -> bool:
@@ -39,12 +42,13 @@ def has_gl() -> bool:
 
 
 def landscape_views(scenario: Scenario) -> tuple[str, ...]:
-    """The views that fit the race: a map and a surface in 2-D, a curve in 1-D, the data
-    with the decision boundary on a network."""
+    """The views that fit the race: a map and a surface in 2-D, a curve in 1-D, parameter
+    space and the plane through the focused point in 3-D, the data with the decision
+    boundary on a network."""
     if scenario.race.network is not None:
         return ("network",)
     dim = scenario.race.build_landscape().dim
-    return ("contour", "surface") if dim == 2 else ("curve",)
+    return {1: ("curve",), 2: ("contour", "surface"), 3: ("space", "plane")}[dim]
 
 
 def problem_text(scenario: Scenario) -> str:
@@ -57,7 +61,7 @@ def problem_text(scenario: Scenario) -> str:
 def choose_views(scenario: Scenario, view: str | None, gl: bool) -> tuple[str, ...]:
     """The views of a frame: ``view`` ("all" or one of ``VIEWS``); by default the
     scenario's own, else the landscape view and the loss plot. Without OpenGL the 3-D
-    view is left out of a default choice and refused when asked for by name."""
+    views are left out of a default choice and refused when asked for by name."""
     fits = landscape_views(scenario)
     if view == "all":
         chosen = (*fits, "loss")
@@ -70,12 +74,14 @@ def choose_views(scenario: Scenario, view: str | None, gl: bool) -> tuple[str, .
         chosen = (view,)
     else:
         own = tuple(v for v in scenario.view.show if v in (*fits, "loss"))
-        chosen = own or (fits[0], "loss")
+        first = next(v for v in fits if gl or v not in GL_VIEWS)
+        chosen = own or (fits[0] if gl else first, "loss")
         if not gl:
-            chosen = tuple(v for v in chosen if v != "surface") or (fits[0], "loss")
-    if "surface" in chosen and not gl:
+            chosen = tuple(v for v in chosen if v not in GL_VIEWS) or (first, "loss")
+    if not gl and set(chosen) & set(GL_VIEWS):
+        flat = ", ".join(v for v in (*fits, "loss") if v not in GL_VIEWS)
         raise NeedsOpenGL("the 3-D view needs OpenGL, which needs a display: run under "
-                          "xvfb-run, or choose --view contour, loss or all without it")
+                          f"xvfb-run, or choose --view {flat} without it")
     return chosen
 
 
@@ -117,7 +123,7 @@ class FrameRenderer(QWidget):
     def __init__(self, scenario: Scenario, views: tuple[str, ...], size: tuple[int, int],
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        if "surface" in views and not has_gl():
+        if set(views) & set(GL_VIEWS) and not has_gl():
             raise NeedsOpenGL("the 3-D view needs OpenGL, which needs a display")
         self.session = Session(scenario)
         self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
@@ -173,6 +179,16 @@ class FrameRenderer(QWidget):
             from gdviz.ui.views.network_data import DataView
 
             return DataView(s)
+        if name == "space":
+            from gdviz.ui.views.space3d import SpaceView
+
+            return SpaceView(s)
+        if name == "plane":
+            from gdviz.ui.views.plane_slice import PlaneView
+
+            plane = PlaneView(s)
+            plane.controls.hide()  # a frame shows the plane; its title says which
+            return plane
         from gdviz.ui.views.loss import LossView
 
         return LossView(s)

@@ -1,5 +1,5 @@
-"""Small rules the window applies to the racing optimizers (colours and labels) and to
-the races it takes (the landscapes it has views for)."""
+"""Small rules the window applies to the racing optimizers (colours and labels) and the
+picker's list of landscapes."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from gdviz.core.hyper import Value
 from gdviz.core.landscapes import LANDSCAPES
-from gdviz.core.race import RaceSpec, RunSpec
-
-SHOWN_DIMS = (1, 2)  # curves and surfaces: the window has no view of three parameters yet
+from gdviz.core.race import RunSpec
 
 # colour-blind safe (Okabe & Ito, without yellow and black), then Tol's wine, teal, olive
 PALETTE = ("#0072b2", "#d55e00", "#009e73", "#e69f00", "#cc79a7", "#56b4e9", "#882255",
@@ -39,19 +37,9 @@ def default_label(runs: Sequence[RunSpec], kind: str, values: Mapping[str, Value
 
 
 def landscape_names_by_group() -> dict[str, list[str]]:
-    """Registry names grouped for the picker, in registry order: the landscapes the
-    window has views for (of ``SHOWN_DIMS`` parameters)."""
+    """Registry names grouped for the picker (curves, surfaces and landscapes of three
+    parameters alike), in registry order."""
     groups: dict[str, list[str]] = {}
     for name, land in LANDSCAPES.items():
-        if land.dim in SHOWN_DIMS:
-            groups.setdefault(land.group, []).append(name)
+        groups.setdefault(land.group, []).append(name)
     return groups
-
-
-def check_shown(spec: RaceSpec, what: str = "show") -> None:
-    """ValueError for a race the window has no view for yet: one on a landscape of three
-    parameters. ``what`` is what the window would do with it ("show", "export")."""
-    if spec.network is None and spec.build_landscape().dim not in SHOWN_DIMS:
-        raise ValueError(f"{spec.landscape} is a landscape of three parameters, which the "
-                         f"window cannot {what} yet; gdviz run writes the same race's "
-                         "numbers (x, y, z, loss at every step)")

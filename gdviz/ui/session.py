@@ -65,7 +65,6 @@ class Session(RaceReadout, NetworkReadout, DataReadout, QObject):
     # ---- the scenario ------------------------------------------------------------------
     def _install(self, sc: Scenario) -> None:
         spec = sc.race
-        check_shown(spec)  # before anything changes
         runs = list(spec.runs)
         for i, r in enumerate(runs):  # every run gets a colour and a label to show
             color = r.color or next_color(runs[:i])
@@ -81,7 +80,7 @@ class Session(RaceReadout, NetworkReadout, DataReadout, QObject):
             "log_loss": log_loss if v.log_loss is None else v.log_loss,
         }
         self.show: tuple[str, ...] = v.show
-        self.view_box = (v.x, v.y) if v.x is not None else None  # the map's box to show
+        self.view_box = (v.x, v.y, v.z) if v.x is not None else None  # the box to show
         self.speed = float(v.steps_per_second)
         self.tol_when_on = self.race.spec.tol or DEFAULT_TOL
 
@@ -104,16 +103,19 @@ class Session(RaceReadout, NetworkReadout, DataReadout, QObject):
 
     def scenario(self, view_box: Any = None, show: tuple[str, ...] | None = None) -> Scenario:
         """The race and what is shown, as a scenario to save; the window passes the map's
-        visible box (((x0, x1), (y0, y1)) or ((x0, x1),)) and the views it shows."""
+        visible box (((x0, x1), (y0, y1)) or ((x0, x1),); on a 3-D landscape its box's
+        three ranges, any of them None) and the views it shows."""
         box = view_box if view_box is not None else self.view_box
-        x = y = None
+        x = y = z = None
+        dim = 2 if self.is_network else self.landscape.dim
         if box is not None:
             x = (float(box[0][0]), float(box[0][1]))
-            if len(box) > 1 and box[1] is not None and (self.is_network
-                                                        or self.landscape.dim == 2):
+            if len(box) > 1 and box[1] is not None and dim >= 2:
                 y = (float(box[1][0]), float(box[1][1]))
+            if len(box) > 2 and box[2] is not None and dim == 3:
+                z = (float(box[2][0]), float(box[2][1]))
         view = ViewSettings(
-            show=self.show if show is None else show, x=x, y=y,
+            show=self.show if show is None else show, x=x, y=y, z=z,
             log_contours=self.display["log_contours"], log_loss=self.display["log_loss"],
             overlays={k: self.display[k] for k in OVERLAYS}, steps_per_second=self.speed)
         return Scenario(self.race.spec, view, self.title, self.description)

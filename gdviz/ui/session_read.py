@@ -4,19 +4,26 @@ the core ``Race`` and ``probe``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from gdviz.core import probe
 from gdviz.core.landscapes import Landscape
 from gdviz.core.race import Race, RaceSpec, RunSpec
-from gdviz.core.run import CONVERGED, RUNNING, Snapshot
+from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Snapshot
+
+Range = tuple[float, float]
 
 
 class RaceReadout:
     """Mixed into the Session, which provides ``race`` (and so ``landscape``, ``spec``
-    and ``runs``)."""
+    and ``runs``), ``selected`` (a run or None) and ``view_box`` (the scenario's view
+    ranges x, y, z, or None)."""
 
     race: Race
+    selected: int | None
+    view_box: Any  # ((x0, x1) | None, (y0, y1) | None, (z0, z1) | None) or None
 
     @property
     def spec(self) -> RaceSpec:
@@ -46,6 +53,15 @@ class RaceReadout:
     def head_frame(self) -> list[Snapshot]:
         return self.race.head_frame()
 
+    def focused(self) -> int | None:
+        """The run a view of one run's point follows: the selected one, else the first
+        that has not diverged by the cursor (else the first); None without runs."""
+        if not self.runs:
+            return None
+        if self.selected is not None:
+            return self.selected
+        return next((i for i, f in enumerate(self.frame()) if f.status[0] != DIVERGED), 0)
+
     def trail(self, i: int) -> np.ndarray:
         """Run ``i``'s kept positions up to the cursor: (rows, dim)."""
         return self.race.trail(i)
@@ -60,6 +76,25 @@ class RaceReadout:
 
     def grid(self, box: probe.Box, res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return probe.grid(self.landscape, box, res)
+
+    def plane_grid(self, box2: probe.Box, held_axis: int, held_value: float,
+                   res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """A 3-D landscape on the plane where coordinate ``held_axis`` is ``held_value``
+        (``probe.plane_grid``)."""
+        return probe.plane_grid(self.landscape, box2, held_axis, held_value, res)
+
+    def volume(self, box: probe.Box,
+               res: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """A 3-D landscape on a res³ grid over ``box`` (``probe.volume``)."""
+        return probe.volume(self.landscape, box, res)
+
+    def space_box(self) -> tuple[Range, Range, Range]:
+        """The box a 3-D landscape is shown in: the scenario's view range of each axis
+        where it gives one, else the landscape's domain."""
+        given = self.view_box or ()
+        x, y, z = (tuple(given[k]) if k < len(given) and given[k] is not None else lo_hi
+                   for k, lo_hi in enumerate(self.landscape.domain))
+        return x, y, z
 
     def curve(self, box: probe.Box, res: int) -> tuple[np.ndarray, np.ndarray]:
         return probe.curve(self.landscape, box, res)

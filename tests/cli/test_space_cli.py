@@ -1,12 +1,12 @@
 """The command line on three-parameter landscapes: a z column after y, JSON points of three
-numbers, --start with three numbers, and one error line where the window cannot follow."""
+numbers, --start with three numbers, export drawing them, and one error line where a
+command cannot follow (a basin map)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -116,20 +116,22 @@ def test_list_shows_the_space_group(capsys):
     assert listed["quadratic3"]["params"] == {"a": 1.0, "b": 10.0, "c": 50.0, "coupling": 3.0}
 
 
-def test_gui_and_export_refuse_a_3d_race_in_one_line(capsys, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(sys.modules["gdviz.cli.main"], "missing_display", lambda: None)
-    code, out, err = gdviz_cli(capsys, "gui", "--landscape", "rosenbrock3", "--opt", "gd")
-    assert (code, out) == (2, "") and err == (
-        "gdviz: error: rosenbrock3 is a landscape of three parameters, which the window "
-        "cannot show yet; gdviz run writes the same race's numbers (x, y, z, loss at every "
-        "step)\n")
+def test_export_draws_a_3d_race_and_names_the_views_that_fit(capsys, tmp_path: Path):
+    import imageio.v3 as iio
+
     scenario = tmp_path / "q.toml"
-    save_scenario(Scenario(RaceSpec("quadratic3", runs=(RunSpec("gd"),))), scenario)
+    save_scenario(Scenario(RaceSpec("quadratic3", steps=40, runs=(RunSpec("gd"),))), scenario)
     target = tmp_path / "q.gif"
-    code, out, err = gdviz_cli(capsys, "export", str(scenario), "-o", str(target))
-    assert (code, out) == (2, "") and len(err.splitlines()) == 1
-    assert "quadratic3 is a landscape of three parameters" in err and "cannot export" in err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.toml"]
+    code, out, err = gdviz_cli(capsys, "export", str(scenario), "-o", str(target),
+                               "--frames", "3", "--size", "320x180", "--view", "plane")
+    assert (code, out) == (0, ""), err
+    assert iio.imread(target, index=None).shape == (3, 180, 320, 3)
+    code, out, err = gdviz_cli(capsys, "export", str(scenario), "-o", str(tmp_path / "c.gif"),
+                               "--view", "contour")
+    assert (code, out) == (2, "") and err == (
+        "gdviz: error: the contour view does not fit a 3-D landscape; choose one of: space, "
+        "plane, loss, all\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["q.gif", "q.toml"]
 
 
 def test_a_basin_map_of_a_3d_landscape_is_one_error_line(capsys, tmp_path: Path):

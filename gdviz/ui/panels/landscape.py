@@ -24,10 +24,10 @@ from gdviz.ui.runs import landscape_names_by_group
 from gdviz.ui.session import Session
 
 GROUP_TITLES = {"classic": "Classic test functions", "teaching": "Teaching landscapes",
-                "1d": "1-D curves"}
+                "1d": "1-D curves", "space": "Three parameters"}
 NAME_ROLE = Qt.ItemDataRole.UserRole
 OWN_TITLE = "Your own function (type it below)"
-AXES = ("x", "y")
+AXES = ("x", "y", "z")
 
 
 class LandscapePanel(QWidget):
@@ -172,8 +172,9 @@ class LandscapePanel(QWidget):
             self._rebuild_params()
         for name, edit in self.param_edits.items():
             edit.show_value(fmt(land.params[name]))
-        for widget in (self.start_edits[1], self._start_labels[1]):
-            widget.setVisible(land.dim == 2)
+        for k in (1, 2):  # a coordinate field for each parameter
+            self.start_edits[k].setVisible(k < land.dim)
+            self._start_labels[k].setVisible(k < land.dim)
         self._sync_display()
         self._sync_start()
         self._fit_timer.start()  # fit once new parameter rows are shown
@@ -202,7 +203,7 @@ class LandscapePanel(QWidget):
         self.log_contours.blockSignals(True)
         self.log_contours.setChecked(self.session.display["log_contours"])
         self.log_contours.blockSignals(False)
-        self.log_contours.setEnabled(self.session.landscape.dim == 2)  # a curve has none
+        self.log_contours.setEnabled(self.session.landscape.dim >= 2)  # a curve has none
 
     def _sync_start(self) -> None:
         if self.session.is_network:

@@ -19,10 +19,9 @@ from PyQt6.QtWidgets import QWidget
 from gdviz.core.maps import BasinMap
 from gdviz.core.run import RUNNING
 from gdviz.export.maps import basin_colours
-from gdviz.ui import style
 from gdviz.ui.session import Session
-from gdviz.ui.style import COLORMAP, font, line_px, qcolor, style_plot
-from gdviz.ui.views.isolines import isolines
+from gdviz.ui.style import line_px, qcolor, style_plot
+from gdviz.ui.views.map_layer import MapLayer
 from gdviz.ui.views.plotview import (
     Arrow,
     PlotView,
@@ -33,10 +32,8 @@ from gdviz.ui.views.plotview import (
     stop_text,
     view_box,
 )
-from gdviz.ui.views.scales import LogScale
 
 RES = 300
-LEVELS = 18  # contour lines drawn: LEVELS - 2, the extremes are dropped
 QUIVER_RES = 20
 ARROW_LONGEST = 0.12  # the longest arrow of a kind, as a fraction of the view's width
 ARROW_SHORTEST = 0.035
@@ -71,33 +68,24 @@ class ContourView(PlotView):
         plot.showGrid(x=False, y=False)
         plot.vb.setAspectLocked(True)
         plot.vb.disableAutoRange()
-        self.image = pg.ImageItem(colorMap=pg.colormap.get(COLORMAP))
-        lines = pg.mkPen(qcolor("#000000", style.THEME.line_alpha))
-        self.contours = pg.PlotDataItem(connect="pairs", pen=lines)
+        self.layer = MapLayer(plot, z=-10)
+        self.image, self.contours = self.layer.image, self.layer.contours
+        self.colorbar = self.layer.colorbar
         self.quiver = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(qcolor("#333333", 110)))
         self.minima = pg.ScatterPlotItem(symbol="star", size=line_px(18), brush="w",
                                          pen=pg.mkPen("k", width=line_px(1.5)))
         self.starts = pg.ScatterPlotItem(symbol="o", size=line_px(15), brush=None)
         self.points = pg.ScatterPlotItem(symbol="o", size=line_px(14),
                                          pen=pg.mkPen("#111111", width=line_px(2)))
-        for z, item in enumerate((self.image, self.contours, self.quiver, self.minima,
-                                  self.starts), start=-10):
+        for z, item in enumerate((self.quiver, self.minima, self.starts), start=-8):
             item.setZValue(z)
             plot.addItem(item)
-        self.image.setOpacity(style.THEME.map_opacity)
         self.overlay = pg.ImageItem()  # a basin map, between the colours and the lines
         self.overlay.setZValue(-9.5)
         self.overlay.setOpacity(OVERLAY_OPACITY)
         plot.addItem(self.overlay)
         self.points.setZValue(30)
         plot.addItem(self.points)
-        self.colorbar = pg.ColorBarItem(colorMap=COLORMAP, interactive=False, width=16,
-                                        colorMapMenu=False)
-        self.colorbar.setImageItem(self.image, insert_in=plot)
-        self.colorbar.getAxis("right").setTickFont(font(9))
-        for side in ("left", "right"):
-            self.colorbar.getAxis(side).enableAutoSIPrefix(False)
-        self.colorbar.bar.setOpacity(style.THEME.map_opacity)
         self.trails: list[pg.PlotCurveItem] = []
         self.grad_arrows: list[Arrow] = []
         self.vel_arrows: list[Arrow] = []
@@ -157,34 +145,14 @@ class ContourView(PlotView):
 
     def draw_landscape(self) -> None:
         if not self.active:
-            self.image.clear()
-            self.contours.setData([], [])
+            self.layer.clear()
             self.quiver.setData([], [])
             return
         box = view_box(self.plot.vb)
         self._drawn_options = (self.session.display["log_contours"], self.session.display["quiver"])
         xs, ys, z = self.session.grid(box, RES)
-        if not np.isfinite(z).any():
-            self.image.clear()
-            self.contours.setData([], [])
-        else:
-            self._draw_image(xs, ys, z)
+        self.layer.draw(xs, ys, z, self.session.display["log_contours"])
         self._draw_quiver(box)
-
-    def _draw_image(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray) -> None:
-        label = "f"
-        if self.session.display["log_contours"]:
-            scale = LogScale.fit(z)
-            z, label = scale(z), scale.label
-        lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
-        hi = hi if hi > lo else lo + 1.0
-        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
-        self.image.setImage(z, autoLevels=False, levels=(lo, hi))
-        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, len(xs) * dx, len(ys) * dy))
-        self.colorbar.setLevels((lo, hi))
-        self.colorbar.getAxis("left").setLabel(label, **{"font-size": "11pt"})
-        segments = isolines(xs, ys, z, np.linspace(lo, hi, LEVELS)[1:-1])
-        self.contours.setData(segments[:, 0], segments[:, 1])
 
     def _draw_quiver(self, box: tuple[tuple[float, float], tuple[float, float]]) -> None:
         """Unit −∇f directions on a grid as short arrows (a shaft and two barbs each)."""

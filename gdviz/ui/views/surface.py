@@ -48,12 +48,15 @@ VALLEY_ELONGATION = 2.5  # a floor this many times longer than wide (std) is a v
 VALLEY_GAP = 0.05 * SIDE  # ... if no gap wider than this splits it along its length
 
 # Drawn over everything (no depth test), alpha-blended: trail ghosts and the current points.
-_ON_TOP = {GL.GL_DEPTH_TEST: False, GL.GL_BLEND: True, GL.GL_CULL_FACE: False,
-           "glBlendFunc": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA)}
+# The picture stays opaque (alpha blends as pyqtgraph's "translucent" does): a grabbed
+# frame with alpha below 1 would show the colours wrong.
+ON_TOP = {GL.GL_DEPTH_TEST: False, GL.GL_BLEND: True, GL.GL_CULL_FACE: False,
+          "glBlendFuncSeparate": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA,
+                                  GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)}
 
 # Lambert shading with a strong ambient term, two-sided, so colours stay close to the
 # colormap's (the contour view's) instead of going dark on faces turned from the light.
-_SOFT_SHADER = gl.shaders.ShaderProgram("gdviz_soft", [
+SOFT_SHADER = gl.shaders.ShaderProgram("gdviz_soft", [
     gl.shaders.VertexShader("""
         uniform mat4 u_mvp;
         uniform mat3 u_normal;
@@ -97,6 +100,20 @@ def camera_azimuth(gx: Array, gy: Array, gz: Array) -> float:
     if spread[1] < VALLEY_ELONGATION**2 * spread[0] or np.diff(along).max() > VALLEY_GAP:
         return AZIMUTH
     return float(np.degrees(np.arctan2(axes[1, 1], axes[0, 1])) % 180.0 - 180.0)
+
+
+def gl_view(parent: QWidget) -> gl.GLViewWidget:
+    """A GL view for a 3-D scene: a depth buffer, multisampling, the theme's background,
+    ``HINT`` as its tooltip; the keyboard stays with the window."""
+    view = gl.GLViewWidget(parent)
+    fmt = view.format()
+    fmt.setDepthBufferSize(24)  # without it hidden faces show through
+    fmt.setSamples(4)  # multisampling: smooth silhouettes and trails
+    view.setFormat(fmt)
+    view.setBackgroundColor(style.THEME.background)
+    view.setToolTip(HINT)
+    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys step the race, not the camera
+    return view
 
 
 @dataclass(frozen=True)
@@ -176,26 +193,19 @@ class SurfaceView(QWidget):
         self.caption = QLabel(self)
         self.caption.setFont(style.font(style.FONT_PT, bold=True))
         self.caption.setToolTip(HINT)
-        self.gl = gl.GLViewWidget(self)
-        fmt = self.gl.format()
-        fmt.setDepthBufferSize(24)  # without it hidden faces show through
-        fmt.setSamples(4)  # multisampling: smooth silhouettes and trails
-        self.gl.setFormat(fmt)
-        self.gl.setBackgroundColor(style.THEME.background)
-        self.gl.setToolTip(HINT)
-        self.gl.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # arrow keys step the race, not the camera
+        self.gl = gl_view(self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(2)
         layout.addWidget(self.caption)
         layout.addWidget(self.gl, stretch=1)
 
-        self.surface = gl.GLSurfacePlotItem(shader=_SOFT_SHADER, smooth=True, glOptions="opaque")
+        self.surface = gl.GLSurfacePlotItem(shader=SOFT_SHADER, smooth=True, glOptions="opaque")
         self.surface.setVisible(False)
         self.gl.addItem(self.surface)
         self.lines: list[gl.GLLinePlotItem] = []
         self.ghosts: list[gl.GLLinePlotItem] = []
-        self.points = gl.GLScatterPlotItem(size=POINT_PX, pxMode=True, glOptions=_ON_TOP)
+        self.points = gl.GLScatterPlotItem(size=POINT_PX, pxMode=True, glOptions=ON_TOP)
         self.points.setDepthValue(3)
         self.points.setVisible(False)
         self.gl.addItem(self.points)
@@ -245,7 +255,7 @@ class SurfaceView(QWidget):
         for line in self.lines + self.ghosts:
             self.gl.removeItem(line)
         self.lines = [self._line(run.color, 255, "translucent", 2) for run in self.session.runs]
-        self.ghosts = [self._line(run.color, GHOST_ALPHA, _ON_TOP, 1) for run in self.session.runs]
+        self.ghosts = [self._line(run.color, GHOST_ALPHA, ON_TOP, 1) for run in self.session.runs]
         self._update_trails()
 
     def _line(self, color: str, alpha: int, options: str | dict[object, object],

@@ -1,0 +1,65 @@
+"""A landscape seen from above: sampled values as colours, contour lines and a colour bar.
+
+The contour map of a 2-D landscape and the plane through a 3-D one draw their grids the
+same way, through one ``MapLayer``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PyQt6.QtCore import QRectF
+
+from gdviz.ui import style
+from gdviz.ui.style import COLORMAP, font, qcolor
+from gdviz.ui.views.isolines import isolines
+from gdviz.ui.views.scales import LogScale
+
+LEVELS = 18  # contour lines drawn: LEVELS - 2, the extremes are dropped
+
+
+class MapLayer:
+    """Grid values on ``plot`` as ``image`` (ImageItem, row i ↔ ys[i]), ``contours``
+    (a ``connect="pairs"`` curve) and ``colorbar`` (labelled "f" or its log scale).
+    The image sits at z-value ``z``, the lines just above it."""
+
+    def __init__(self, plot: pg.PlotItem, z: float = -10) -> None:
+        self.image = pg.ImageItem(colorMap=pg.colormap.get(COLORMAP))
+        self.contours = pg.PlotDataItem(connect="pairs",
+                                        pen=pg.mkPen(qcolor("#000000", style.THEME.line_alpha)))
+        self.image.setZValue(z)
+        self.contours.setZValue(z + 1)
+        plot.addItem(self.image)
+        plot.addItem(self.contours)
+        self.image.setOpacity(style.THEME.map_opacity)
+        self.colorbar = pg.ColorBarItem(colorMap=COLORMAP, interactive=False, width=16,
+                                        colorMapMenu=False)
+        self.colorbar.setImageItem(self.image, insert_in=plot)
+        self.colorbar.getAxis("right").setTickFont(font(9))
+        for side in ("left", "right"):
+            self.colorbar.getAxis(side).enableAutoSIPrefix(False)
+        self.colorbar.bar.setOpacity(style.THEME.map_opacity)
+
+    def clear(self) -> None:
+        self.image.clear()
+        self.contours.setData([], [])
+
+    def draw(self, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, log: bool) -> None:
+        """Values ``z[i, j]`` at ``(xs[j], ys[i])``, on a log scale when ``log``; nothing
+        when no value is finite."""
+        if not np.isfinite(z).any():
+            self.clear()
+            return
+        label = "f"
+        if log:
+            scale = LogScale.fit(z)
+            z, label = scale(z), scale.label
+        lo, hi = float(np.nanmin(z)), float(np.nanmax(z))
+        hi = hi if hi > lo else lo + 1.0
+        dx, dy = xs[1] - xs[0], ys[1] - ys[0]
+        self.image.setImage(z, autoLevels=False, levels=(lo, hi))
+        self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, len(xs) * dx, len(ys) * dy))
+        self.colorbar.setLevels((lo, hi))
+        self.colorbar.getAxis("left").setLabel(label, **{"font-size": "11pt"})
+        segments = isolines(xs, ys, z, np.linspace(lo, hi, LEVELS)[1:-1])
+        self.contours.setData(segments[:, 0], segments[:, 1])
