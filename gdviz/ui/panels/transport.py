@@ -128,8 +128,16 @@ class TransportBar(QWidget):
         self._box.addLayout(settings)
         self._box.addWidget(self.stop_on_convergence)
 
+    def row_width(self) -> int:
+        """The least width the bar needs as one row: its parts side by side."""
+        box = self._box
+        parts = [box.itemAt(k) for k in range(box.count())]
+        return sum(p.minimumSize().width() for p in parts if p is not None) + \
+            box.spacing() * (len(parts) - 1) + 12 + self.scrubber.minimumWidth()
+
     def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 - Qt API
-        wide = self.width() >= WIDE
+        # one row when it fits (large fonts need more room), else the parts stacked
+        wide = self.width() >= max(WIDE, self.row_width())
         direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
         if self._box.direction() != direction:
             self._box.setDirection(direction)
