@@ -116,7 +116,8 @@ class Session(RaceReadout, NetworkReadout, DataReadout, QObject):
                 z = (float(box[2][0]), float(box[2][1]))
         view = ViewSettings(
             show=self.show if show is None else show, x=x, y=y, z=z,
-            log_contours=self.display["log_contours"], log_loss=self.display["log_loss"],
+            log_contours=None if self.is_network else self.display["log_contours"],
+            log_loss=self.display["log_loss"],
             overlays={k: self.display[k] for k in OVERLAYS}, steps_per_second=self.speed)
         return Scenario(self.race.spec, view, self.title, self.description)
 
