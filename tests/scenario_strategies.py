@@ -18,6 +18,7 @@ from gdviz.core.datasets import DATASETS
 from gdviz.core.expression import expression_landscape
 from gdviz.core.hyper import Hyper, Value
 from gdviz.core.landscapes import LANDSCAPES
+from gdviz.core.landscapes_data import DataLandscape
 from gdviz.core.mlp import ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_UNITS
 from gdviz.core.network import HESSIAN_OPTIMIZERS, NetworkSpec
 from gdviz.core.optimizers import OPTIMIZERS
@@ -85,7 +86,8 @@ def runs(draw: st.DrawFn, dim: int) -> RunSpec:
 @st.composite
 def races(draw: st.DrawFn) -> RaceSpec:
     land = LANDSCAPES[draw(st.sampled_from(list(LANDSCAPES)))]
-    params = draw(st.dictionaries(st.sampled_from(list(land.params)), finite)
+    params = draw(hyper_subsets(land.model.specs) if isinstance(land, DataLandscape)
+                  else st.dictionaries(st.sampled_from(list(land.params)), finite)
                   if land.params else st.just({}))
     return RaceSpec(land.name, tuple(draw(st.lists(runs(land.dim), max_size=3))), params,
                     start=draw(st.none() | points(land.dim)), steps=draw(st.integers(0, MAX_STEPS)),

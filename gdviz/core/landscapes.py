@@ -8,9 +8,10 @@ a readable formula. Points are arrays of shape ``(..., dim)``; ``value`` returns
 else central differences of the analytic gradient (``hessian_is_exact`` tells which).
 
 The definitions live in ``landscapes_classic`` (the standard optimisation test functions),
-``landscapes_teaching`` (gdviz's own surfaces and 1-D curves) and ``landscapes_space``
-(functions of three parameters); they register into ``LANDSCAPES`` when this module is
-imported, in the order of ``GROUPS``: classic, teaching, 1-D, space.
+``landscapes_teaching`` (gdviz's own surfaces and 1-D curves), ``landscapes_space``
+(functions of three parameters) and ``landscapes_data`` (a model's loss over data, where
+sgd draws real minibatches); they register into ``LANDSCAPES`` when this module is
+imported, in the order of ``GROUPS``: classic, teaching, 1-D, space, data.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ HessianFn = Callable[[Array, Params], Array]  # (n, dim) points -> (n, dim, dim)
 
 FD_STEP = 1e-5  # relative step of the central-difference Hessian (× max(1, |coordinate|))
 
-GROUPS = ("classic", "teaching", "1d", "space")
+GROUPS = ("classic", "teaching", "1d", "space", "data")
 
 
 @dataclass(frozen=True, eq=False)
@@ -256,5 +257,6 @@ def refine_minima(
 # The definition modules register themselves; imported last so that they can import
 # Landscape and register from this module.
 import gdviz.core.landscapes_classic  # noqa: E402, F401
+import gdviz.core.landscapes_data  # noqa: E402, F401
 import gdviz.core.landscapes_space  # noqa: E402, F401
 import gdviz.core.landscapes_teaching  # noqa: E402, F401

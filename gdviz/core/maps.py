@@ -8,8 +8,10 @@ memory for its starts, never for starts × steps as a ``Trajectory`` would. Map 
 batch of res² starts, run in tiles (Steppers with ``first`` = their first ``k``). Rules
 work start by start and ``sgd`` draws noise per global start index, so the map does not
 depend on the tiling: cell for cell it is what ``gdviz.run(starts=<the res² starts>)``
-ends with. Label: the index in ``landscape.minima`` of the nearest minimum if the final
-point lies within ``radius = near · box diagonal`` of it; else ``NOT_CONVERGED`` (−1:
+ends with. On a data landscape sgd's minibatch is a function of (seed, step) alone, the
+same for every start, so there each cell is also its own single run from its start.
+Label: the index in ``landscape.minima`` of the nearest minimum if the final point lies
+within ``radius = near · box diagonal`` of it; else ``NOT_CONVERGED`` (−1:
 still moving, on a plateau, or stopped by ``tol`` at a saddle); ``DIVERGED_LABEL`` (−2).
 
 ``stability_map``: every cell starts at one point with its own hyperparameters (x =

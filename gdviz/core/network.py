@@ -16,7 +16,8 @@ minima and no view box: only a non-finite loss or gradient makes a run diverge.
 The stochastic part of ``sgd`` comes from the data here: ``stochastic_gradient`` is the
 gradient on the minibatch ``mlp.batch_at(step, n_train, batch_size, seed)``, a seeded
 shuffle of the training set per epoch, so a run resumed at any step draws the same
-batches and runs that share a seed draw them in the same order.
+batches and runs that share a seed draw them in the same order (``minibatch``: the rule
+data landscapes follow too).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ import numpy.typing as npt
 
 from gdviz.core.datasets import DATASETS, Dataset
 from gdviz.core.hyper import Value
-from gdviz.core.mlp import MLP, batch_at
+from gdviz.core.minibatch import batch_index, minibatch_size
+from gdviz.core.mlp import MLP
 from gdviz.core.optimizers import Optimizer
 
 Array = npt.NDArray[np.float64]
@@ -170,10 +172,7 @@ class NetworkObjective:
         """The minibatch an optimizer with these hyperparameters draws, or None when it
         steps on the whole training set (every optimizer but ``sgd``, and an sgd batch at
         least as large as the training set)."""
-        size = hyper.get("batch_size")
-        if optimizer != "sgd" or size is None or int(size) >= self.train.n_samples:
-            return None
-        return int(size)
+        return minibatch_size(optimizer, hyper, self.train.n_samples)
 
     def stochastic_gradient(self, params: Array, grad: Array, step: int, seed: int,
                             optimizer: Optimizer) -> Array:
@@ -185,7 +184,7 @@ class NetworkObjective:
         size = self.batch_size(optimizer.name, optimizer.hyper)
         if size is None:
             return grad
-        index = batch_at(step, self.train.n_samples, size, seed)
+        index = batch_index(step, self.train.n_samples, size, seed)
         _, g = self.mlp.loss_and_grad_batch(params, self.train.X[index],
                                             self._y["train"][index])
         return g

@@ -15,8 +15,9 @@ from typing import cast
 import numpy as np
 import numpy.typing as npt
 
+from gdviz.core import minibatch
 from gdviz.core.datasets import Dataset
-from gdviz.core.mlp import LEAKY_SLOPE, LOSSES, MLP, batch_at
+from gdviz.core.mlp import LEAKY_SLOPE, LOSSES, MLP
 from gdviz.core.network import NetworkObjective
 
 Array = npt.NDArray[np.float64]
@@ -273,9 +274,8 @@ def batch_index(objective: NetworkObjective, optimizer: str, hyper: dict[str, ob
                 step: int, seed: int) -> npt.NDArray[np.int64]:
     """The training samples the update that leaves ``step`` averages over: the seeded
     minibatch of sgd, else the whole training set."""
-    size = objective.batch_size(optimizer, hyper)
-    n = objective.train.n_samples
-    return np.arange(n) if size is None else batch_at(step, n, size, seed)
+    return minibatch.batch_index(step, objective.train.n_samples,
+                                 objective.batch_size(optimizer, hyper), seed)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape
+from gdviz.core.landscapes_data import DataLandscape
 from gdviz.core.optimizers import Optimizer
 from gdviz.core.run import RUNNING, Objective, Snapshot, update_gradient
 
@@ -26,6 +27,27 @@ def grid(land: Landscape, box: Box, res: int) -> tuple[Array, Array, Array]:
     pts = np.stack(np.meshgrid(xs, ys), axis=-1)
     with np.errstate(all="ignore"):
         z = land.value(pts)
+    z[~np.isfinite(z)] = np.nan
+    return xs, ys, z
+
+
+def batch_grid(land: Landscape, box: Box, res: int, step: int, seed: int,
+               batch_size: int | None) -> tuple[Array, Array, Array]:
+    """The loss of one minibatch on a res×res grid, laid out as ``grid``'s: the samples
+    the update that leaves ``step`` averages over, for a run with ``seed`` drawing
+    batches of ``batch_size`` (``land.batch_size(optimizer, hyper)``; None, or a batch
+    of at least the data, gives the full loss). ``land`` must be a 2-D data landscape."""
+    if not isinstance(land, DataLandscape) or land.dim != 2:
+        raise ValueError(f"a minibatch's landscape needs a data landscape of two parameters; "
+                         f"{land.name} is not one")
+    n = land.n_samples
+    size = None if batch_size is None or batch_size >= n else batch_size
+    index = land.batch_at(step, seed, size)
+    (x0, x1), (y0, y1) = box
+    xs, ys = np.linspace(x0, x1, res), np.linspace(y0, y1, res)
+    pts = np.stack(np.meshgrid(xs, ys), axis=-1)
+    with np.errstate(all="ignore"):
+        z = land.batch_value_and_grad(pts, index)[0]
     z[~np.isfinite(z)] = np.nan
     return xs, ys, z
 

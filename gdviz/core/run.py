@@ -16,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape, get_landscape
+from gdviz.core.minibatch import Minibatched
 from gdviz.core.network import NetworkObjective
 from gdviz.core.optimizers import Optimizer, make_optimizer
 
@@ -97,13 +98,14 @@ def gradient_noise(seed: int, step: int, shape: tuple[int, ...],
 def update_gradient(optimizer: Optimizer, seed: int, snapshot: Snapshot,
                     first: Index = 0, objective: Objective | None = None) -> Array:
     """The gradient the update that leaves ``snapshot`` is fed. The objective decides its
-    stochastic part: on a network, ``sgd`` takes the gradient of a seeded minibatch
-    (``NetworkObjective.stochastic_gradient``); on a formula landscape (or ``objective``
-    None) it is the exact gradient plus ``sgd``'s Gaussian noise of std ``noise`` drawn
-    for (seed, step) and each start's global index (``first`` as in ``gradient_noise``)."""
-    if isinstance(objective, NetworkObjective):
-        return objective.stochastic_gradient(snapshot.params, snapshot.grad, snapshot.step,
-                                             seed, optimizer)
+    stochastic part: on an objective made of data (``Minibatched``: a network, a data
+    landscape) ``sgd`` takes the gradient of a seeded minibatch and its ``noise`` does
+    not apply; on a formula landscape (or ``objective`` None) it is the exact gradient
+    plus ``sgd``'s Gaussian noise of std ``noise`` drawn for (seed, step) and each
+    start's global index (``first`` as in ``gradient_noise``)."""
+    if hasattr(objective, "stochastic_gradient"):  # a Minibatched (hasattr: cheap per step)
+        return cast(Minibatched, objective).stochastic_gradient(
+            snapshot.params, snapshot.grad, snapshot.step, seed, optimizer)
     noise = float(optimizer.hyper.get("noise", 0.0))
     g = snapshot.grad
     if noise:

@@ -38,6 +38,7 @@ TABLE = [
 TEACHING = ["foggy_mountains", "plateau"]
 ONE_D = ["parabola", "double_well", "wiggly"]
 SPACE = ["quadratic3", "rosenbrock3", "three_wells"]
+DATA = ["linear_regression", "logistic_regression", "logistic_regression2"]
 
 QUAD_TILTED = LANDSCAPES["quadratic"].with_params(angle=30.0, b=50.0)
 # every registered landscape, plus the quadratic with non-default parameters
@@ -68,13 +69,13 @@ def assert_grad_matches(ls: Landscape, p: np.ndarray) -> None:
 
 
 def test_registry_order_and_names() -> None:
-    assert list(LANDSCAPES) == TABLE + TEACHING + ONE_D + SPACE
+    assert list(LANDSCAPES) == TABLE + TEACHING + ONE_D + SPACE + DATA
     for name, ls in LANDSCAPES.items():
         assert ls.name == name
         assert get_landscape(name) is ls
     groups = [ls.group for ls in LANDSCAPES.values()]
     assert groups == (["classic"] * len(TABLE) + ["teaching"] * len(TEACHING)
-                      + ["1d"] * len(ONE_D) + ["space"] * len(SPACE))
+                      + ["1d"] * len(ONE_D) + ["space"] * len(SPACE) + ["data"] * len(DATA))
 
 
 def test_unknown_landscape_lists_valid_names() -> None:
@@ -98,7 +99,7 @@ def test_registry_order_does_not_depend_on_import_order() -> None:
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
-    assert out.stdout.strip().split(",") == TABLE + TEACHING + ONE_D + SPACE
+    assert out.stdout.strip().split(",") == TABLE + TEACHING + ONE_D + SPACE + DATA
 
 
 # --- metadata --------------------------------------------------------------------------
@@ -107,7 +108,8 @@ def test_registry_order_does_not_depend_on_import_order() -> None:
 @pytest.mark.parametrize("name", list(LANDSCAPES))
 def test_metadata(name: str) -> None:
     ls = LANDSCAPES[name]
-    assert ls.dim == (1 if name in ONE_D else 3 if name in SPACE else 2)
+    assert ls.dim == (1 if name in ONE_D else 3 if name in SPACE
+                      or name == "logistic_regression2" else 2)
     assert len(ls.domain) == ls.dim and all(lo < hi for lo, hi in ls.domain)
     assert len(ls.start) == ls.dim
     assert ls.group in GROUPS
@@ -436,6 +438,25 @@ REFERENCE: dict[str, Callable[..., float]] = {
     ),
     "three_wells": ref_three_wells,
 }
+
+
+def ref_data(name: str) -> Callable[..., float]:
+    """A data landscape's loss at θ = (w…, b), summed sample by sample in plain Python."""
+    data = LANDSCAPES[name].data()
+    rows = list(zip(data.X.tolist(), np.ravel(data.y).astype(float).tolist(), strict=True))
+
+    def loss(*theta: float) -> float:
+        *w, b = theta
+        total = 0.0
+        for x, t in rows:
+            z = sum(wi * xi for wi, xi in zip(w, x, strict=True)) + b
+            total += (z - t) ** 2 if data.task == "regression" else math.log1p(math.exp(z)) - t * z
+        return total / len(rows)
+
+    return loss
+
+
+REFERENCE.update({name: ref_data(name) for name in DATA})
 SPOTS = [(0.3, -0.7, 1.1), (-1.1, 1.9, -0.4), (1.7, 0.4, 2.2), (-0.05, -1.3, -2.5),
          (-1.9, -0.6, 0.05)]
 
