@@ -9,12 +9,15 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
+from PyQt6.QtGui import QPixmapCache
+from PyQt6.QtWidgets import QGraphicsItem
 
 from gdviz.ui import style
 from gdviz.ui.style import COLORMAP, font, qcolor
 from gdviz.ui.views.isolines import isolines
 from gdviz.ui.views.scales import LogScale
 
+PIXMAP_CACHE_KB = 96 * 1024  # room for the cached maps of a few full-screen views
 LEVELS = 18  # contour lines drawn: LEVELS - 2, the extremes are dropped
 
 
@@ -29,6 +32,13 @@ class MapLayer:
                                         pen=pg.mkPen(qcolor("#000000", style.THEME.line_alpha)))
         self.image.setZValue(z)
         self.contours.setZValue(z + 1)
+        # they change only when the view box or the landscape does: painted once into a
+        # pixmap that every frame of the race reuses (the trails move, not the map)
+        for item in (self.image, self.contours.curve):
+            item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # a full-screen map's two pixmaps must fit Qt's pixmap cache, or they are
+        # painted anew every frame and cached again for nothing
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
         plot.addItem(self.image)
         plot.addItem(self.contours)
         self.image.setOpacity(style.THEME.map_opacity)
