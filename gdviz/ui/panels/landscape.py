@@ -24,7 +24,8 @@ from gdviz.ui.runs import landscape_names_by_group
 from gdviz.ui.session import Session
 
 GROUP_TITLES = {"classic": "Classic test functions", "teaching": "Teaching landscapes",
-                "1d": "1-D curves", "space": "Three parameters"}
+                "1d": "1-D curves", "space": "Three parameters",
+                "data": "Fitting data (regression)"}
 NAME_ROLE = Qt.ItemDataRole.UserRole
 OWN_TITLE = "Your own function (type it below)"
 AXES = ("x", "y", "z")

@@ -77,12 +77,11 @@ class DataFitView(QWidget):
         data, land = s.samples, s.data_landscape
         (x0, x1), (y0, y1) = s.samples_box()
         features = land.dim - 1
+        pos = self._positions()
         if data.task == "regression":
-            pos, brushes = np.column_stack([data.X[:, 0], data.y[:, 0]]), ["#9a9a9a"]
+            brushes = ["#9a9a9a"]
             style_plot(self.plot, "x", "y")
         else:
-            y = data.X[:, 1] if features == 2 else data.y.astype(np.float64)
-            pos = np.column_stack([data.X[:, 0], y])
             brushes = [CLASS_COLORS[int(c) % len(CLASS_COLORS)] for c in data.y]
             style_plot(self.plot, "x₁" if features == 2 else "x",
                        "x₂" if features == 2 else "class, P(class 1)")
@@ -131,12 +130,20 @@ class DataFitView(QWidget):
         if size is None:
             self.batch.clear()
         else:
-            self.batch.setData(pos=np.column_stack(self.points.getData())[index])
+            self.batch.setData(pos=self._positions()[index])
         run = s.runs[focus]
         batch = "all samples" if size is None else f"○ next batch of {size}"
         self.plot.setTitle(f"<span style='color:{run.color}'>■ {run.label}</span> · step "
                            f"{s.step} · {batch}", size=f"{style.scaled(10)}pt",
                            color=style.THEME.foreground)
+
+    def _positions(self) -> np.ndarray:
+        """Where the samples are drawn, ``(m, 2)``: (x, y), (x, class) or (x₁, x₂)."""
+        data, land = self.session.samples, self.session.data_landscape
+        if data.task == "regression":
+            return np.column_stack([data.X[:, 0], data.y[:, 0]])
+        second = data.X[:, 1] if land.dim == 3 else data.y.astype(np.float64)
+        return np.column_stack([data.X[:, 0], second])
 
     @staticmethod
     def _probability_rgb(P: np.ndarray) -> np.ndarray:
