@@ -31,6 +31,7 @@ HessianFn = Callable[[Array, Params], Array]  # (n, dim) points -> (n, dim, dim)
 
 FD_STEP = 1e-5  # relative step of the central-difference Hessian (× max(1, |coordinate|))
 
+AXIS_NAMES = ("x", "y", "z")  # the parameters of a formula landscape
 GROUPS = ("classic", "teaching", "1d", "space", "data")
 
 
@@ -61,6 +62,7 @@ class Landscape:
     fn: LandscapeFn
     minima_fn: Callable[[Params], Array] | None = None
     hess_fn: HessianFn | None = None
+    axes: tuple[str, ...] = ()  # the parameters' names; () means x, y, z
 
     def __post_init__(self) -> None:
         if self.dim not in (1, 2, 3):
@@ -83,6 +85,11 @@ class Landscape:
                 f"got {minima.shape}"
             )
         minima.flags.writeable = False
+        axes = tuple(self.axes) or AXIS_NAMES[: self.dim]
+        if len(axes) != self.dim:
+            raise ValueError(f"landscape {self.name!r}: {self.dim} axis names needed, "
+                             f"got {axes!r}")
+        object.__setattr__(self, "axes", axes)
         object.__setattr__(self, "domain", domain)
         object.__setattr__(self, "start", start)
         object.__setattr__(self, "minima", minima)

@@ -237,7 +237,8 @@ def data_landscape(name: str, title: str, formula: str, description: str,
     return DataLandscape(name=name, dim=len(start), domain=domain, start=start,
                          minima=minima, formula=formula, group="data", title=title,
                          description=description, log_contours=False, params=params,
-                         fn=model.fn, minima_fn=model.minima, hess_fn=model.hess, model=model)
+                         fn=model.fn, minima_fn=model.minima, hess_fn=model.hess, model=model,
+                         axes=("w", "b") if len(start) == 2 else ("w₁", "w₂", "b"))
 
 
 _LOG_LOSS = "(1/n) Σᵢ [log(1 + e^zᵢ) − yᵢ·zᵢ]"

@@ -300,7 +300,8 @@ class MainWindow(QMainWindow):
         """f and ∇f at the point under the mouse (x, y on the map; x, y, z on a plane)."""
         f, g = self.session.value_and_grad_at(point)
         grad = ", ".join(f"{v:.4g}" for v in g)
-        where = "   ".join(f"{a} = {v:.4g}" for a, v in zip("xyz", point, strict=False))
+        names = self.session.landscape.axes
+        where = "   ".join(f"{a} = {v:.4g}" for a, v in zip(names, point, strict=False))
         self.cursor_label.setText(f"{where}   f = {f:.6g}   ∇f = ({grad})")
 
     def _update_status(self, *_: object) -> None:

@@ -15,9 +15,12 @@ from tests.ui.test_main_window import open_window
 def test_the_data_dock_shows_on_data_races_only(qtbot):
     window = open_window(qtbot, Session(load_scenario("minibatch")))
     assert window.docks["data"].isVisible()
+    labels = [window.contour.plot.getAxis(side).labelText for side in ("bottom", "left")]
+    assert labels == ["w", "b"]  # every point of the map is a line y = w·x + b
     window.session.load(load_scenario("ravine"))
     assert not window.docks["data"].isVisible()
     assert not window.docks["data"].toggleViewAction().isEnabled()
+    assert window.contour.plot.getAxis("bottom").labelText == "x"
     assert len(window.data_mode.overlay.getData()[0] or []) == 0
 
 

@@ -124,6 +124,9 @@ class ContourView(PlotView):
 
     def _on_landscape(self) -> None:
         self.overlay.clear()  # a map of another landscape means nothing here
+        if self.active:  # the parameters' names: x and y, or w and b of a fitted line
+            x, y = self.session.landscape.axes
+            style_plot(self.plot, x, y)
         self.colorbar.setVisible(self.active)
         box = self.session.view_box
         if self.active and box is not None and box[1] is not None:
