@@ -80,8 +80,10 @@ def _hessian(grads: list[sympy.Expr], dim: int) -> HessianFn | None:
         return None
     symbols = SYMBOLS[:dim]
     pairs = [(i, j) for i in range(dim) for j in range(i, dim)]
-    entries = _compile([_without_delta(sympy.diff(grads[i], symbols[j])) for i, j in pairs],
-                       dim)
+    second = [_without_delta(sympy.diff(grads[i], symbols[j])) for i, j in pairs]
+    if any(e.has(sympy.Derivative) for e in second):  # sympy could not finish one
+        return None
+    entries = _compile(second, dim)
 
     def hess_fn(p: Array, params: Params) -> Array:
         h = np.empty((len(p), dim, dim))
@@ -93,8 +95,13 @@ def _hessian(grads: list[sympy.Expr], dim: int) -> HessianFn | None:
 
 
 def _without_delta(expr: sympy.Expr) -> sympy.Expr:
-    """``expr`` with the Dirac deltas of abs/min/max kinks set to 0 (true off the kink)."""
-    return expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+    """``expr`` with the Dirac deltas of abs/min/max kinks, and the derivatives of sign
+    that sympy leaves unevaluated, set to 0 (true off the kink)."""
+    flat = expr.replace(sympy.DiracDelta, lambda *args: sympy.S.Zero)
+    result: sympy.Expr = flat.replace(
+        lambda e: isinstance(e, sympy.Derivative) and e.expr.func == sympy.sign,
+        lambda e: sympy.S.Zero)
+    return result
 
 
 def _compile(exprs: list[sympy.Expr], dim: int) -> Compiled:

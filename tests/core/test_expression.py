@@ -283,3 +283,15 @@ def test_adam_on_a_typed_formula_matches_torch(text, written, start) -> None:
 def test_gdviz_starts_without_sympy() -> None:
     code = "import sys, gdviz, gdviz.cli; sys.exit('sympy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], timeout=120, check=False).returncode == 0
+
+
+def test_the_derivative_of_a_sign_that_sympy_leaves_unevaluated_is_zero_off_the_kink():
+    land = landscape_from_expression("abs((x / y))")  # ∂/∂y sign(x/y) stays unevaluated
+    p = np.array([[0.7, -1.3], [-2.0, 0.4], [1.5, 2.5]])
+    h = 1e-6
+    for k in range(2):
+        step = np.zeros(2)
+        step[k] = h
+        column = (land.grad(p + step) - land.grad(p - step)) / (2 * h)
+        np.testing.assert_allclose(land.hessian(p)[:, :, k], column, rtol=1e-5)
+    assert land.hessian_is_exact
