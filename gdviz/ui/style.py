@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PyQt6.QtGui import QColor, QFont, QPalette
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 FONT_PT = 11
 COLORMAP = "viridis"
@@ -134,6 +134,19 @@ def qcolor(hex_color: str, alpha: int = 255) -> QColor:
     c = QColor(hex_color)
     c.setAlpha(alpha)
     return c
+
+
+def plain_plot(owner: QWidget) -> tuple[pg.PlotWidget, pg.PlotItem]:
+    """A plot filling ``owner`` (its whole layout), without pyqtgraph's context menu and
+    auto-range button: what every 2-D view draws on."""
+    widget = pg.PlotWidget()
+    plot: pg.PlotItem = widget.getPlotItem()
+    plot.setMenuEnabled(False)
+    plot.hideButtons()
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+    return widget, plot
 
 
 def style_plot(plot: pg.PlotItem, x: str, y: str) -> None:

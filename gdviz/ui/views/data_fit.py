@@ -15,12 +15,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
-from PyQt6.QtWidgets import QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QWidget
 
 from gdviz.ui import style
 from gdviz.ui.runs import CLASS_COLORS
 from gdviz.ui.session import Session
-from gdviz.ui.style import line_px, qcolor, style_plot
+from gdviz.ui.style import line_px, plain_plot, qcolor, style_plot
 
 RES = 200  # points of a fitted curve
 FIELD_RES = 60  # the probability image of a two-feature classifier
@@ -34,10 +34,7 @@ class DataFitView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.widget = pg.PlotWidget()
-        self.plot: pg.PlotItem = self.widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
+        self.widget, self.plot = plain_plot(self)
         self.field = pg.ImageItem()
         self.field.setOpacity(0.35)
         self.field.setZValue(-10)
@@ -49,9 +46,6 @@ class DataFitView(QWidget):
         for item in (self.field, self.points, self.batch):
             self.plot.addItem(item)
         self.models: list[pg.PlotDataItem] = []
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.widget)
         session.sigLandscapeChanged.connect(self._on_problem)
         session.sigRunsChanged.connect(self._rebuild)
         for signal in (session.sigStepChanged, session.sigTimelineReset,

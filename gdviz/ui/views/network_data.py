@@ -14,13 +14,13 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
 from PyQt6.QtGui import QColor, QPainter
-from PyQt6.QtWidgets import QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.datasets import Dataset
 from gdviz.ui import style
 from gdviz.ui.runs import CLASS_COLORS
 from gdviz.ui.session import Session
-from gdviz.ui.style import line_px, qcolor, style_plot
+from gdviz.ui.style import line_px, plain_plot, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
 
 REGRESSION_COLOR = "#9a9a9a"  # the points of a regression set: grey, apart from the runs
@@ -89,13 +89,7 @@ class DataView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.widget = pg.PlotWidget()
-        self.plot: pg.PlotItem = self.widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.widget)
+        self.widget, self.plot = plain_plot(self)
         self.field = SmoothImage(axisOrder="row-major")
         self.field.setZValue(-10)
         self.boundary = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(

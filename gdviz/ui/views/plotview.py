@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
-from PyQt6.QtWidgets import QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.run import CONVERGED, DIVERGED, Snapshot
 from gdviz.ui import style
 from gdviz.ui.session import Session
-from gdviz.ui.style import font, line_px, qcolor
+from gdviz.ui.style import font, line_px, plain_plot, qcolor
 
 RESAMPLE_DELAY_MS = 80
 HEAD_PX = 16  # arrow heads' length on screen (shorter on arrows shorter than 23 px)
@@ -119,13 +119,7 @@ class PlotView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.widget = pg.PlotWidget()
-        self.plot: pg.PlotItem = self.widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
-        self.plot.hideButtons()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.widget)
+        self.widget, self.plot = plain_plot(self)
         self._sampled: tuple | None = None  # the view box last sampled
         self._resample_timer = QTimer(self)
         self._resample_timer.setSingleShot(True)

@@ -12,20 +12,14 @@ Never ``show()`` this widget on the offscreen platform: OpenGL needs an X server
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
 from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.slices import Slice
 from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.views.surface import (
-    CAMERA_DISTANCE,
-    ELEVATION,
-    HEIGHT,
     LIFT,
-    SurfaceScale,
     SurfaceView,
-    camera_azimuth,
 )
 
 CENTRE_COLOR = "#ffffff"
@@ -68,17 +62,7 @@ class SliceSurface(SurfaceView):
             return
         box = ((float(sl.alphas[0]), float(sl.alphas[-1])),
                (float(sl.betas[0]), float(sl.betas[-1])))
-        self.scale = SurfaceScale.fit(box, sl.Z, self.log)
-        gx, gy = self.scale.xy(np.column_stack([sl.alphas, sl.betas])).T
-        gz = self.scale.z(sl.Z.T)  # GLSurfacePlotItem wants z[j, i] over x[j], y[i]
-        colors = self._cmap.map(gz.ravel() / HEIGHT, mode="float").reshape(*gz.shape, 4)
-        self.surface_grid = (gx, gy, gz)
-        self.surface.setData(x=gx, y=gy, z=gz, colors=colors)
-        self.surface.setVisible(True)
-        if aim:
-            self.gl.setCameraPosition(pos=pg.Vector(0, 0, 0.4 * HEIGHT),
-                                      distance=CAMERA_DISTANCE, elevation=ELEVATION,
-                                      azimuth=camera_azimuth(gx, gy, gz))
+        self.show_grid(box, sl.alphas, sl.betas, sl.Z, self.log, aim)
 
     def _draw_trails(self) -> None:
         sl, scale = self.slice, self.scale

@@ -238,7 +238,13 @@ class SurfaceView(QWidget):
             self.surface.setVisible(False)
             return
         xs, ys, Z = self.session.grid(land.domain, RES)
-        self.scale = SurfaceScale.fit(land.domain, Z, self.session.display["log_contours"])
+        self.show_grid(land.domain, xs, ys, Z, self.session.display["log_contours"], aim)
+
+    def show_grid(self, box: Box, xs: Array, ys: Array, Z: Array, log: bool,
+                  aim: bool = False) -> None:
+        """Values ``Z[i, j]`` at ``(xs[j], ys[i])`` over ``box`` as the surface (heights on
+        a log scale when ``log``); with ``aim`` a fresh camera for it."""
+        self.scale = SurfaceScale.fit(box, Z, log)
         gx, gy = self.scale.xy(np.column_stack([xs, ys])).T
         gz = self.scale.z(Z.T)  # GLSurfacePlotItem wants z[j, i] over x[j], y[i]
         colors = self._cmap.map(gz.ravel() / HEIGHT, mode="float").reshape(*gz.shape, 4)
