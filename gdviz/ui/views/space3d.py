@@ -25,7 +25,7 @@ import numpy.typing as npt
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from PyQt6.QtCore import Qt
-from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.run import RUNNING
 from gdviz.ui import style
@@ -34,7 +34,7 @@ from gdviz.ui.views.arrows3d import Arrow3D
 from gdviz.ui.views.gl_labels import GLLabels, Label
 from gdviz.ui.views.level_surfaces import Box3, LevelSurface, level_surfaces
 from gdviz.ui.views.plotview import stop_text
-from gdviz.ui.views.surface import HINT, ON_TOP, SOFT_SHADER, gl_view
+from gdviz.ui.views.surface import ON_TOP, SOFT_SHADER, captioned_gl_view
 
 Array = npt.NDArray[np.float64]
 
@@ -97,15 +97,7 @@ class SpaceView(QWidget):
         self.scale: SpaceScale | None = None
         self.levels: tuple[LevelSurface, ...] = ()
         self._cmap = pg.colormap.get(style.COLORMAP)
-        self.caption = QLabel(self)
-        self.caption.setFont(style.font(style.FONT_PT, bold=True))
-        self.caption.setToolTip(HINT)
-        self.gl = gl_view(self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(2)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.gl, stretch=1)
+        self.caption, self.gl = captioned_gl_view(self)
 
         self.frame = gl.GLLinePlotItem(mode="lines", width=style.line_px(1.2), antialias=True,
                                        color=style.qcolor(style.THEME.foreground, FRAME_ALPHA),

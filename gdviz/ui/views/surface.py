@@ -102,6 +102,20 @@ def camera_azimuth(gx: Array, gy: Array, gz: Array) -> float:
     return float(np.degrees(np.arctan2(axes[1, 1], axes[0, 1])) % 180.0 - 180.0)
 
 
+def captioned_gl_view(owner: QWidget) -> tuple[QLabel, gl.GLViewWidget]:
+    """A caption line over a GL view, filling ``owner`` (its whole layout)."""
+    caption = QLabel(owner)
+    caption.setFont(style.font(style.FONT_PT, bold=True))
+    caption.setToolTip(HINT)
+    view = gl_view(owner)
+    layout = QVBoxLayout(owner)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.setSpacing(2)
+    layout.addWidget(caption)
+    layout.addWidget(view, stretch=1)
+    return caption, view
+
+
 def gl_view(parent: QWidget) -> gl.GLViewWidget:
     """A GL view for a 3-D scene: a depth buffer, multisampling, the theme's background,
     ``HINT`` as its tooltip; the keyboard stays with the window."""
@@ -190,15 +204,7 @@ class SurfaceView(QWidget):
         self.surface_grid: tuple[Array, Array, Array] | None = None
         self._cmap = pg.colormap.get(style.COLORMAP)
 
-        self.caption = QLabel(self)
-        self.caption.setFont(style.font(style.FONT_PT, bold=True))
-        self.caption.setToolTip(HINT)
-        self.gl = gl_view(self)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.setSpacing(2)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.gl, stretch=1)
+        self.caption, self.gl = captioned_gl_view(self)
 
         self.surface = gl.GLSurfacePlotItem(shader=SOFT_SHADER, smooth=True, glOptions="opaque")
         self.surface.setVisible(False)
