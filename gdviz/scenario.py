@@ -30,6 +30,7 @@ from gdviz.core.race import RaceSpec, RunSpec
 from gdviz.scenario_check import (
     OVERLAY_DEFAULTS,
     OVERLAYS,
+    SCENARIO_FOLDER,
     SPEED_RANGE,
     VIEWS,
     Problem,
@@ -123,18 +124,23 @@ class Scenario:
 
 
 # ---- reading -------------------------------------------------------------------------
-def loads_scenario(text: str, source: str = "<string>") -> Scenario:
-    """Parse and validate a scenario document; ScenarioError says where and why."""
+def loads_scenario(text: str, source: str = "<string>",
+                   folder: str | os.PathLike[str] | None = None) -> Scenario:
+    """Parse and validate a scenario document; ScenarioError says where and why. A
+    relative csv path is read from ``folder`` (default: the current folder)."""
     try:
         doc = tomllib.loads(text)
     except RecursionError:
         raise ScenarioError(source, "", "not valid TOML: nested too deeply") from None
     except ValueError as e:  # TOMLDecodeError, or an integer too long to convert
         raise ScenarioError(source, "", f"not valid TOML: {e}") from None
+    token = SCENARIO_FOLDER.set(None if folder is None else Path(folder))
     try:
         return _read(doc)
     except Problem as p:
         raise ScenarioError(source, p.path, p.reason) from None
+    finally:
+        SCENARIO_FOLDER.reset(token)
 
 
 def _read(doc: dict[str, Any]) -> Scenario:
@@ -183,7 +189,7 @@ def _load_file(path: Path, source: str) -> Scenario:
         line, column = before.count("\n") + 1, len(before.rsplit("\n", 1)[-1]) + 1
         raise ScenarioError(source, "", f"not UTF-8 text: byte 0x{data[e.start]:02x} at "
                                         f"line {line}, column {column}") from None
-    return loads_scenario(content, source)
+    return loads_scenario(content, source, path.parent)
 
 
 # ---- writing -------------------------------------------------------------------------
@@ -197,8 +203,9 @@ def dumps_scenario(s: Scenario) -> str:
         doc["description"] = s.description
     if race.network is not None:
         net = race.network
-        doc["network"] = {"dataset": net.dataset, "dataset_options": dict(net.options),
-                          "data_seed": net.data_seed, "test_fraction": net.test_fraction,
+        data = ({"csv": net.csv} if net.csv is not None else
+                {"dataset": net.dataset, "dataset_options": dict(net.options)})
+        doc["network"] = {**data, "data_seed": net.data_seed, "test_fraction": net.test_fraction,
                           "sizes": list(net.sizes), "activation": net.activation,
                           "loss": net.loss}
     else:

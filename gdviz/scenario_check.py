@@ -17,21 +17,25 @@ import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
-from gdviz.core.datasets import DATASETS
+from gdviz.core.datasets import DATASETS, DatasetError, load_csv
 from gdviz.core.expression import NAME as EXPR
 from gdviz.core.hyper import BATCH_SIZE, Hyper, Value
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.core.mlp import ACTIVATIONS, LOSSES
-from gdviz.core.network import HESSIAN_OPTIMIZERS, NAME, NetworkSpec
+from gdviz.core.network import CSV, HESSIAN_OPTIMIZERS, NAME, NetworkSpec
 from gdviz.core.optimizers import OPTIMIZERS, OptimizerSpec
 from gdviz.core.race import Edit, RaceSpec, RunSpec, ScheduleSpec, check_point, check_seed
 from gdviz.core.schedules import SCHEDULES
 
 T = TypeVar("T")
+# the folder of the scenario file being read: a relative csv path is relative to it
+SCENARIO_FOLDER: ContextVar[Path | None] = ContextVar("scenario_folder", default=None)
 VIEWS = ("contour", "surface", "curve", "loss", "network", "space", "plane")
 OVERLAYS = ("trails", "gradient", "velocity", "quiver", "markers")
 OVERLAY_DEFAULTS: Mapping[str, bool] = MappingProxyType(
@@ -39,8 +43,8 @@ OVERLAY_DEFAULTS: Mapping[str, bool] = MappingProxyType(
 SPEED_RANGE = (1.0, 1000.0)  # steps per second
 Table = Mapping[str, object]
 RACE_KEYS = {"landscape": ("name", "expr", "params", "view"),
-             "network": ("dataset", "dataset_options", "data_seed", "test_fraction", "sizes",
-                         "activation", "loss", "batch_size"),
+             "network": ("dataset", "csv", "dataset_options", "data_seed", "test_fraction",
+                         "sizes", "activation", "loss", "batch_size"),
              "run": ("start", "steps", "seed", "tol", "steps_per_second")}
 RUN_KEYS = ("name", "label", "color", "start", "seed", "schedule", "edits")
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
@@ -308,11 +312,15 @@ def read_network(value: object, path: str) -> tuple[NetworkSpec, int | None]:
     optional ``batch_size`` is not part of the network: it is the default batch size of
     the race's sgd runs that do not set their own, and is returned beside the spec."""
     tab = table(value, path)
-    keys(tab, path, RACE_KEYS["network"], required=("dataset", "sizes"))
+    keys(tab, path, RACE_KEYS["network"], required=("sizes",))
+    csv, task = _read_csv(tab, path)
     name_path = join(path, "dataset")
-    data = pick(string(tab["dataset"], name_path), DATASETS, "dataset", name_path)
+    if csv is None and "dataset" not in tab:
+        raise Problem(name_path, "missing (required): a dataset name, or a csv file")
+    data = None if csv is not None else pick(string(tab["dataset"], name_path), DATASETS,
+                                              "dataset", name_path)
     options: dict[str, Value] = {}
-    if "dataset_options" in tab:
+    if "dataset_options" in tab and data is not None:
         opt_path = join(path, "dataset_options")
         opt_tab = table(tab["dataset_options"], opt_path)
         keys(opt_tab, opt_path, (h.name for h in data.options))
@@ -320,7 +328,8 @@ def read_network(value: object, path: str) -> tuple[NetworkSpec, int | None]:
     sizes_path = join(path, "sizes")
     sizes = tuple(whole(v, join(sizes_path, i))
                   for i, v in enumerate(array(tab["sizes"], sizes_path)))
-    default_loss = "cross_entropy" if data.task == "classification" else "mse"
+    task = data.task if data is not None else task
+    default_loss = "cross_entropy" if task == "classification" else "mse"
     chosen = {}
     for key, registry, default in (("activation", ACTIVATIONS, "tanh"),
                                    ("loss", LOSSES, default_loss)):
@@ -337,9 +346,26 @@ def read_network(value: object, path: str) -> tuple[NetworkSpec, int | None]:
     if "batch_size" in tab:
         batch_size = int(hyper_value(BATCH_SIZE, tab["batch_size"], join(path, "batch_size")))
     with at(path):
-        network = NetworkSpec(data.name, sizes, chosen["activation"], chosen["loss"], options,
-                              data_seed, fraction)
+        network = NetworkSpec(CSV if data is None else data.name, sizes, chosen["activation"],
+                              chosen["loss"], options, data_seed, fraction, csv)
     return network, batch_size
+
+
+def _read_csv(tab: Table, path: str) -> tuple[str | None, str]:
+    """``csv``: a file of samples (relative to the scenario's folder), read and checked
+    here, with its task; (None, "") without one."""
+    if "csv" not in tab:
+        return None, ""
+    csv_path = join(path, "csv")
+    if "dataset" in tab or "dataset_options" in tab:
+        raise Problem(csv_path, "give a dataset name or a csv file, not both")
+    name = Path(string(tab["csv"], csv_path)).expanduser()
+    folder = SCENARIO_FOLDER.get()
+    full = name if name.is_absolute() or folder is None else folder / name
+    try:
+        return str(full), load_csv(full).task
+    except DatasetError as e:
+        raise Problem(csv_path, str(e)) from None
 
 
 def read_run(tab: Table, path: str, dim: int,

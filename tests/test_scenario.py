@@ -617,3 +617,19 @@ def test_a_network_scenario_has_no_view_box() -> None:
         Scenario(race, ViewSettings(x=(0.0, 1.0)))
     with pytest.raises(ScenarioError, match="not both"):
         loads_scenario(NET + "[landscape.view]\nx = [0, 1]\n")
+
+
+def test_a_network_on_samples_from_a_csv_file_reads_it_beside_the_scenario(tmp_path):
+    (tmp_path / "pts.csv").write_text("x,y\n" + "".join(f"{i / 10},{(i / 10) ** 2}\n"
+                                                        for i in range(30)))
+    text = ('version = 1\n[network]\ncsv = "pts.csv"\nsizes = [1, 4, 1]\n'
+            '[[optimizer]]\nname = "adam"\n')
+    (tmp_path / "fit.toml").write_text(text)
+    net = load_scenario(tmp_path / "fit.toml").race.network
+    assert net is not None and net.csv == str(tmp_path / "pts.csv")
+    assert net.loss == "mse" and net.data.n_samples == 30
+    with pytest.raises(ScenarioError, match="network.csv: cannot read"):
+        loads_scenario(text, "elsewhere.toml", tmp_path / "nowhere")
+    with pytest.raises(ScenarioError, match="network.csv: give a dataset name or a csv"):
+        loads_scenario(text.replace("[network]\n", '[network]\ndataset = "xor"\n'), "x.toml",
+                       tmp_path)

@@ -23,15 +23,17 @@ data landscapes follow too).
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from gdviz.core.datasets import DATASETS, Dataset
+from gdviz.core.datasets import DATASETS, Dataset, load_csv
 from gdviz.core.hyper import Value
 from gdviz.core.minibatch import batch_index, minibatch_size
 from gdviz.core.mlp import MLP
@@ -39,6 +41,7 @@ from gdviz.core.optimizers import Optimizer
 
 Array = npt.NDArray[np.float64]
 NAME = "network"  # the landscape name a network race records
+CSV = "csv"  # the dataset name of samples read from a file
 MAX_DATA_SEED = 2**63 - 1
 HESSIAN_OPTIMIZERS = frozenset({"newton"})  # they need a Hessian, which a network lacks
 
@@ -54,19 +57,23 @@ class NetworkSpec:
     options: Mapping[str, Value] = field(default_factory=dict)
     data_seed: int = 0
     test_fraction: float = 0.2
+    csv: str | None = None  # a CSV file of samples instead of a generated set
 
     def __post_init__(self) -> None:
-        if self.dataset not in DATASETS:
+        if self.csv is not None:
+            self._check_csv()
+        elif self.dataset not in DATASETS:
             raise ValueError(f"unknown dataset {self.dataset!r}; choose one of: "
                              f"{', '.join(DATASETS)}")
-        spec = DATASETS[self.dataset]
-        resolved, by_name = spec.defaults, {h.name: h for h in spec.options}
-        for key, value in self.options.items():
-            if key not in by_name:
-                raise ValueError(f"{self.dataset} has no option {key!r}; valid: "
-                                 f"{', '.join(by_name)}")
-            resolved[key] = by_name[key].check(value)
-        object.__setattr__(self, "options", MappingProxyType(resolved))
+        else:
+            spec = DATASETS[self.dataset]
+            resolved, by_name = spec.defaults, {h.name: h for h in spec.options}
+            for key, value in self.options.items():
+                if key not in by_name:
+                    raise ValueError(f"{self.dataset} has no option {key!r}; valid: "
+                                     f"{', '.join(by_name)}")
+                resolved[key] = by_name[key].check(value)
+            object.__setattr__(self, "options", MappingProxyType(resolved))
         if isinstance(self.data_seed, bool) or not isinstance(self.data_seed, int | np.integer) \
                 or not 0 <= self.data_seed <= MAX_DATA_SEED:
             raise ValueError(f"data_seed must be a whole number in [0, 2^63 − 1], "
@@ -94,9 +101,22 @@ class NetworkSpec:
                              "one output (last size 1)")
         _ = self.split  # refuses a fraction that leaves an empty part
 
+    def _check_csv(self) -> None:
+        """A CSV dataset: its path made absolute, named ``CSV``, no generator options; the
+        file is read now (``DatasetError`` names the line of a bad row)."""
+        if not isinstance(self.csv, str) or not self.csv:
+            raise ValueError(f"csv must be the path of a CSV file, got {self.csv!r}")
+        if self.options:
+            raise ValueError("a dataset read from a CSV file takes no dataset options")
+        object.__setattr__(self, "csv", os.path.abspath(self.csv))
+        object.__setattr__(self, "dataset", CSV)
+        object.__setattr__(self, "options", MappingProxyType({}))
+        _ = self.data
+
     def _key(self) -> tuple[object, ...]:
         return (self.dataset, self.sizes, self.activation, self.loss,
-                tuple(sorted(self.options.items())), self.data_seed, self.test_fraction)
+                tuple(sorted(self.options.items())), self.data_seed, self.test_fraction,
+                self.csv)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, NetworkSpec) and self._key() == other._key()
@@ -110,7 +130,10 @@ class NetworkSpec:
 
     @functools.cached_property
     def data(self) -> Dataset:
-        """The whole dataset, generated from ``options`` and ``data_seed``."""
+        """The whole dataset: read from ``csv``, else generated from ``options`` and
+        ``data_seed``."""
+        if self.csv is not None:
+            return load_csv(Path(self.csv))
         return DATASETS[self.dataset].make(self.data_seed, **self.options)
 
     @functools.cached_property

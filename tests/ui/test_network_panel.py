@@ -7,7 +7,7 @@ from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QColor
 
 from gdviz.core.mlp import MAX_HIDDEN_LAYERS, MLP
-from gdviz.scenario import load_scenario
+from gdviz.scenario import dumps_scenario, load_scenario, loads_scenario
 from gdviz.ui.panels.data_preview import CLASS_COLORS
 from gdviz.ui.panels.network import NetworkPanel
 from gdviz.ui.session import Session
@@ -146,3 +146,23 @@ def test_from_a_landscape_race_apply_starts_a_network_race(qtbot):
     assert panel.dataset_name == "spiral" and panel.layers.sizes() == (16, 16)
     assert panel.apply()
     assert s.is_network and s.network.sizes == (2, 16, 16, 2) and not panel.pending
+
+
+def test_samples_from_a_csv_file_train_the_form_s_network(qtbot, tmp_path):
+    good, bad = tmp_path / "pts.csv", tmp_path / "bad.csv"
+    rows = "".join(f"{i % 7 / 7:.3f},{i % 5 / 5:.3f},{'ab'[i % 2]}\n" for i in range(40))
+    good.write_text("x1,x2,label\n" + rows)
+    bad.write_text("x1,x2,label\n0.1,0.2,a\n0.3,oops,b\n")
+    session = Session(load_scenario("xor"))
+    panel = NetworkPanel(session)
+    qtbot.addWidget(panel)
+    before = session.spec
+    assert not panel.load_csv(str(bad))
+    assert "line 3" in panel.error.text() and session.spec == before
+    panel.layers.set_sizes((5,))
+    assert panel.load_csv(str(good))
+    net = session.network
+    assert net.csv == str(good) and net.sizes == (2, 5, 2) and net.data.n_samples == 40
+    assert session.step == 0 and not panel.pending and "pts.csv" in panel.status.text()
+    again = loads_scenario(dumps_scenario(session.scenario()), "again.toml")
+    assert again.race.network == net

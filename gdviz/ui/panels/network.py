@@ -10,10 +10,13 @@ refused value shows why in red and changes nothing.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PyQt6.QtCore import Qt
 from PyQt6.QtGui import QKeyEvent
 from PyQt6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -23,7 +26,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from gdviz.core.datasets import DATASETS, Dataset
+from gdviz.core.datasets import DATASETS, Dataset, load_csv
 from gdviz.core.hyper import Hyper, Value
 from gdviz.core.mlp import ACTIVATIONS, LOSSES, MLP
 from gdviz.core.network import MAX_DATA_SEED, NetworkSpec
@@ -93,6 +96,10 @@ class NetworkPanel(QWidget):
         self.apply_button.setToolTip("Train on this data and network: a new race from "
                                      "fresh initial weights (Enter)")
         self.apply_button.clicked.connect(self.apply)
+        self.csv_button = QPushButton("Load CSV…")
+        self.csv_button.setToolTip("Train on samples from a file: a header x1,x2,label "
+                                   "(classes) or x,y (regression), one sample a line")
+        self.csv_button.clicked.connect(lambda _c=False: self._pick_csv())
         for edit in (self.seed_edit, self.fraction_edit):
             edit.textEdited.connect(self._edited)
         self.layers.sigChanged.connect(self._edited)
@@ -118,6 +125,7 @@ class NetworkPanel(QWidget):
         net.addRow("shape", self.shape_label)
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.csv_button)
         bottom.addWidget(self.apply_button)
         box = QVBoxLayout(self)
         box.setContentsMargins(6, 6, 6, 6)
@@ -224,17 +232,43 @@ class NetworkPanel(QWidget):
         self.error.hide()
         self._show_state()
 
+    def _pick_csv(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Train on samples from a CSV file", "",
+                                              "CSV files (*.csv);;All files (*)")
+        if path:
+            self.load_csv(path)
+
+    def load_csv(self, path: str) -> bool:
+        """Train on the samples of the CSV file ``path`` with the form's hidden layers,
+        activation, seed and test fraction (inputs, outputs and loss follow the file). A
+        bad file shows the line and reason; the race stays as it was."""
+        try:
+            data = load_csv(Path(path))
+            spec = NetworkSpec(sizes=_sizes(data, self.layers.sizes()), csv=path,
+                               activation=self.activation.currentText(),
+                               loss=LOSS_OF_TASK[data.task], data_seed=self._seed(True),
+                               test_fraction=float(_checked(self.fraction_edit,
+                                                            TEST_FRACTION, True)))
+            self.session.set_network(spec)
+        except ValueError as err:  # DatasetError is one
+            self.error.setText(str(err))
+            self.error.show()
+            return False
+        return True
+
     # ---- session -> form ---------------------------------------------------------------
     def sync(self) -> None:
-        """Show the race's network (on a landscape race: the default network to start)."""
+        """Show the race's network (on a landscape race: the default network to start;
+        on samples from a file: the file, the generated dataset's fields left as they were)."""
         net = self.session.network if self.session.is_network else NetworkSpec()
-        self.dataset.blockSignals(True)
-        self.dataset.setCurrentIndex(self.dataset.findData(net.dataset))
-        self.dataset.blockSignals(False)
-        if list(self.option_edits) != list(net.options):
-            self._rebuild_options(dict(net.options))
-        for name, edit in self.option_edits.items():
-            edit.show_value(fmt(net.options[name]))
+        if net.csv is None:
+            self.dataset.blockSignals(True)
+            self.dataset.setCurrentIndex(self.dataset.findData(net.dataset))
+            self.dataset.blockSignals(False)
+            if list(self.option_edits) != list(net.options):
+                self._rebuild_options(dict(net.options))
+            for name, edit in self.option_edits.items():
+                edit.show_value(fmt(net.options[name]))
         self.seed_edit.show_value(str(net.data_seed))
         self.fraction_edit.show_value(fmt(net.test_fraction))
         self.layers.set_sizes(net.sizes[1:-1])
@@ -243,7 +277,7 @@ class NetworkPanel(QWidget):
         self.activation.blockSignals(False)
         self._synced = (net.dataset, tuple(fmt(v) for v in net.options.values()),
                         str(net.data_seed), fmt(net.test_fraction), net.sizes[1:-1],
-                        net.activation)
+                        net.activation) if net.csv is None else self._form()
         self.error.hide()
         self._show_state()
 
@@ -264,7 +298,15 @@ class NetworkPanel(QWidget):
             self.shape_label.setText(f"{'-'.join(map(str, sizes))} · {n} weights")
         for edit in (*self.option_edits.values(), self.seed_edit, self.fraction_edit):
             edit.refuse(None)  # marks are for Apply's refusals, not for typing
-        if not self.session.is_network:
+        csv = self.session.network.csv if self.session.is_network else None
+        if csv is not None:
+            net = self.session.network
+            self.preview.setPixmap(preview_pixmap(net.data, PREVIEW_PX))
+            self.shape_label.setText(f"{'-'.join(map(str, net.sizes))} · "
+                                     f"{net.mlp.n_params} weights")
+        if csv is not None and not self.pending:
+            text = f"The race trains on {Path(csv).name}; Apply trains on the dataset above."
+        elif not self.session.is_network:
             text = "The race is on a landscape: Apply trains this network instead."
         elif self.pending:
             text = "● Not applied yet: Apply (or Enter) restarts the race on it."
