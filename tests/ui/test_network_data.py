@@ -157,6 +157,8 @@ def test_the_preview_draws_the_points_at_the_asked_size(qtbot, name):
     pixels = [image.pixel(x, y) for x in range(64) for y in range(64)]
     drawn = sum(p != bg for p in pixels)
     assert 200 < drawn < 64 * 64 * 0.8
-    if name == "spiral":
-        names = {QColor(p).name() for p in pixels}
-        assert CLASS_COLORS[0] in names and CLASS_COLORS[1] in names
+    if name == "spiral":  # both classes' colours are there (a 16-bit screen rounds them)
+        rgb = np.array([QColor(p).getRgb()[:3] for p in pixels])
+        for colour in CLASS_COLORS[:2]:
+            want = np.array(QColor(colour).getRgb()[:3])
+            assert (np.abs(rgb - want).max(axis=1) <= 8).any(), colour
