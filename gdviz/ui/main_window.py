@@ -16,6 +16,7 @@ from PyQt6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QShowEvent,
 )
 from PyQt6.QtWidgets import (
     QDockWidget,
@@ -357,7 +358,14 @@ class MainWindow(QMainWindow):
             settings = QSettings("gdviz", "gdviz")
             settings.setValue(f"{SETTINGS_KEY}/geometry", self.saveGeometry())
             settings.setValue(f"{SETTINGS_KEY}/state", self.saveState())
+        # a closed window paints no more: a paint already queued for one of its GL views
+        # would find the view's context gone with the window's surface
+        self.setUpdatesEnabled(False)
         super().closeEvent(event)
+
+    def showEvent(self, event: QShowEvent | None) -> None:  # noqa: N802 - Qt override
+        self.setUpdatesEnabled(True)
+        super().showEvent(event)
 
 
 def _dropped_scenario(mime: QMimeData | None) -> str | None:
