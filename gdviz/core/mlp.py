@@ -30,7 +30,7 @@ Layers = list[tuple[Array, Array]]
 
 MAX_HIDDEN_LAYERS, MAX_UNITS = 6, 32
 LEAKY_SLOPE = 0.01  # torch.nn.LeakyReLU's default negative_slope
-_CHUNK_FLOATS = 2**18  # batched evaluation works on ~2 MB of activations at a time
+_CHUNK_FLOATS = 2**17  # batched evaluation works on ~1 MB of activations at a time (in cache)
 
 
 # ---- dense layer -----------------------------------------------------------------------
