@@ -23,7 +23,7 @@ from PyQt6.QtWidgets import (
 )
 
 from gdviz.core.sweep import LrSweep, lr_sweep
-from gdviz.ui.map_job import CoreWorker
+from gdviz.ui.map_job import CoreWorker, collect
 from gdviz.ui.session import Session
 
 SWEEP_STEPS = 300  # at most this many steps per trial run (the race's length if shorter)
@@ -86,15 +86,10 @@ class FairComparison(QObject):
 
     def _done(self, progress: QProgressDialog) -> None:
         worker, self.worker = self.worker, None
-        progress.close()
-        if worker is None:
-            return
-        if worker.error:
-            QMessageBox.warning(self.window, "Fair comparison", worker.error)
-        elif worker.result is not None:
-            self.dialog = self.table(worker.result)
+        result = collect(worker, progress, self.window, "Fair comparison")
+        if result is not None:
+            self.dialog = self.table(result)
             self.dialog.show()
-        worker.deleteLater()
 
     def table(self, sweeps: list[LrSweep]) -> QDialog:
         """The results: one row per run with its current rate, its best one and Apply."""

@@ -65,6 +65,23 @@ def watch(worker: CoreWorker, window: QWidget, title: str, text: str) -> QProgre
     return progress
 
 
+def collect(worker: CoreWorker | None, progress: QProgressDialog | None, window: QWidget,
+            title: str) -> Any:
+    """What a finished ``worker`` computed (None if nothing): its progress dialog closed,
+    its error shown under ``title``, the worker deleted."""
+    if progress is not None:
+        progress.close()
+    if worker is None:
+        return None
+    result = None
+    if worker.error:
+        QMessageBox.warning(window, title, worker.error)
+    else:
+        result = worker.result
+    worker.deleteLater()
+    return result
+
+
 class BasinMaps(QObject):
     """The Maps menu's actions and the one map being computed."""
 
@@ -117,18 +134,12 @@ class BasinMaps(QObject):
 
     def _done(self) -> None:
         worker, self.worker = self.worker, None
-        if self.progress is not None:
-            self.progress.close()
-            self.progress = None
-        if worker is None:
-            return
-        if worker.error:
-            QMessageBox.warning(self.window, "Basin map", worker.error)
-        elif worker.result is not None:
-            self.contour.set_overlay(worker.result)
+        result = collect(worker, self.progress, self.window, "Basin map")
+        self.progress = None
+        if result is not None:
+            self.contour.set_overlay(result)
             self.session.sigMessage.emit("basin map: one colour per minimum, darker = more "
                                          "steps, black = not converged, dark red = diverged")
-        worker.deleteLater()
 
     def wait(self, ms: int = 60_000) -> bool:
         """Block until the running map is done (tests, closing the window)."""

@@ -14,7 +14,7 @@ from PyQt6.QtWidgets import QMainWindow, QMessageBox, QProgressDialog
 
 from gdviz.core.maps import StabilityMap, stability_map
 from gdviz.export.maps import loss_floor
-from gdviz.ui.map_job import CoreWorker, watch
+from gdviz.ui.map_job import CoreWorker, collect, watch
 from gdviz.ui.session import Session
 from gdviz.ui.stability_dialog import StabilityDialog, default_axes
 from gdviz.ui.views.stability import StabilityView
@@ -92,16 +92,10 @@ class StabilityMaps(QObject):
 
     def _done(self, run: int, job: dict[str, Any]) -> None:
         worker, self.worker = self.worker, None
-        if self.progress is not None:
-            self.progress.close()
-            self.progress = None
-        if worker is None:
-            return
-        if worker.error:
-            QMessageBox.warning(self.window, TITLE, worker.error)
-        elif worker.result is not None:
-            self.show(worker.result, run, job)
-        worker.deleteLater()
+        result = collect(worker, self.progress, self.window, TITLE)
+        self.progress = None
+        if result is not None:
+            self.show(result, run, job)
 
     def show(self, smap: StabilityMap, run: int, job: dict[str, Any]) -> None:
         """Show ``smap`` (of run ``run``, made from ``job``) in the map window, replacing
