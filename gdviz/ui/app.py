@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PyQt6.QtCore import (
     QCoreApplication,
+    QEvent,
     QEventLoop,
     QMessageLogContext,
     Qt,
@@ -15,7 +16,7 @@ from PyQt6.QtCore import (
     QtMsgType,
     qInstallMessageHandler,
 )
-from PyQt6.QtWidgets import QApplication
+from PyQt6.QtWidgets import QApplication, QWidget
 
 from gdviz.scenario import Scenario
 from gdviz.ui import style
@@ -79,7 +80,9 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     if present:
         window.lecture.toggle_presenter()
     if screenshot is None:
-        return app.exec()  # the shell holds the window (and any rebuilt one) till the end
+        code = app.exec()  # the shell holds the window (and any rebuilt one) till the end
+        _delete(shell.window)
+        return code
     settle = QEventLoop()  # layouts settle and GL views render
     QTimer.singleShot(SETTLE_MS, settle.quit)
     settle.exec()
@@ -93,7 +96,15 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     if image.isNull() or not image.save(str(screenshot), "PNG"):
         raise OSError(f"could not write the screenshot to {screenshot}")
     window.close()
+    _delete(window)
     return 0
+
+
+def _delete(window: QWidget) -> None:
+    """Delete a closed window now, while the application lives: left to Python's exit, its
+    GL views may be torn down after the GL context they need (a crash on the way out)."""
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def _check_writable(path: Path) -> None:
