@@ -6,6 +6,7 @@ test runs offscreen and the 3-D (OpenGL) tests skip.
 
 import os
 import shutil
+from typing import TypeVar
 
 import pytest
 from PyQt6.QtCore import QCoreApplication, Qt
@@ -17,6 +18,15 @@ if not shutil.which("Xvfb") and not os.environ.get("DISPLAY"):
 QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 HAS_GL = os.environ.get("QT_QPA_PLATFORM") != "offscreen"
-requires_gl = pytest.mark.skipif(
+# a test that builds OpenGL views: marked ``gl`` (the others get windows without them, see
+# tests/ui/conftest.py) and skipped where there is no X server
+GL_MARKS = [pytest.mark.gl, pytest.mark.skipif(
     not HAS_GL, reason="the 3-D view needs an X server: install xvfb (OpenGL cannot run offscreen)"
-)
+)]
+T = TypeVar("T")
+
+
+def requires_gl(test: T) -> T:
+    for mark in GL_MARKS:
+        test = mark(test)
+    return test

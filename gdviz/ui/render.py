@@ -14,6 +14,7 @@ the surface and the view of parameter space) need OpenGL, that is an X server
 from __future__ import annotations
 
 import html
+import os
 
 import numpy as np
 from PyQt6.QtCore import Qt
@@ -36,8 +37,15 @@ class NeedsOpenGL(ValueError):
     """A 3-D view was asked for where Qt has no OpenGL (no X server)."""
 
 
+NO_GL = "GDVIZ_NO_GL"  # set (to anything but "" or "0"): build no OpenGL views
+
+
 def has_gl() -> bool:
-    """OpenGL views need a real (or virtual X) display; offscreen Qt has none."""
+    """OpenGL views need a real (or virtual X) display; offscreen Qt has none. Setting
+    ``GDVIZ_NO_GL=1`` leaves them out where there is one, for a display whose OpenGL
+    driver is missing or crashes: the window then shows every 2-D view."""
+    if os.environ.get(NO_GL, "") not in ("", "0"):
+        return False
     return QGuiApplication.platformName() not in ("offscreen", "minimal")
 
 

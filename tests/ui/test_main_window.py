@@ -1,6 +1,7 @@
 """The main window driven like a user: panels, keys, menus, the scrubber and the CLI.
 
-Runs under Xvfb (the real 3-D view) and on the offscreen platform (a QLabel stands in).
+Runs under Xvfb and on the offscreen platform; the windows here have no OpenGL views (a
+QLabel stands in, see conftest.py) except in the tests marked ``gl``.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.ui.main_window import OVERLAYS, MainWindow
 from gdviz.ui.panels.landscape import NAME_ROLE
 from gdviz.ui.session import Session
+from tests.conftest import requires_gl
 from tests.ui.editing import is_refused, type_into
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -328,6 +330,7 @@ def gui(*args: str) -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=120, env=os.environ.copy())
 
 
+@requires_gl  # the whole window, its 3-D surface included
 def test_screenshot_writes_the_whole_window(tmp_path):
     out = tmp_path / "w.png"
     done = gui("--steps", "30", "--screenshot", str(out))

@@ -15,7 +15,7 @@ from gdviz.ui.render import (
     grab_rgb,
 )
 from gdviz.ui.session import Session
-from tests.conftest import HAS_GL, requires_gl
+from tests.conftest import requires_gl
 
 
 def renderer(qtbot, name, views, size=(640, 360)):
@@ -102,7 +102,6 @@ def test_the_3d_view_renders_in_frames(qtbot):
     assert len(np.unique(image.reshape(-1, 3), axis=0)) > 100  # a shaded surface
 
 
-@pytest.mark.skipif(HAS_GL, reason="checks the refusal without OpenGL")
-def test_the_3d_view_is_refused_offscreen(qtbot):
+def test_the_3d_view_is_refused_without_opengl(qtbot):
     with pytest.raises(NeedsOpenGL):
         FrameRenderer(load_scenario("ravine"), ("surface",), (320, 240))

@@ -5,11 +5,12 @@ import numpy as np
 import pytest
 
 from gdviz.scenario import load_scenario
+from gdviz.ui.render import has_gl
 from gdviz.ui.session import Session
 from gdviz.ui.views.scales import LogScale
 from gdviz.ui.views.slice_view import AUTO_MS, RES, SliceView
 from gdviz.ui.views.surface import LIFT
-from tests.conftest import HAS_GL, requires_gl
+from tests.conftest import requires_gl
 
 
 @pytest.fixture
@@ -174,7 +175,7 @@ def test_on_a_landscape_race_from_the_start(session, qtbot) -> None:
 
 
 def test_the_surface_exists_only_with_opengl(view) -> None:
-    assert (view.surface is not None) == HAS_GL
+    assert (view.surface is not None) == has_gl()
 
 
 @requires_gl

@@ -12,11 +12,11 @@ from gdviz.core.race import RaceSpec, RunSpec
 from gdviz.scenario import Scenario, ViewSettings
 from gdviz.ui.export_job import export_animation, plan_export
 from gdviz.ui.main_window import MainWindow
-from gdviz.ui.render import FrameRenderer
+from gdviz.ui.render import FrameRenderer, has_gl
 from gdviz.ui.session import Session
 from gdviz.ui.views import level_surfaces as levels_module
 from gdviz.ui.views.level_surfaces import RES, SHARES
-from tests.conftest import HAS_GL, requires_gl
+from tests.conftest import requires_gl
 from tests.ui.test_main_window import gui, pixels
 
 RUNS = (("gd", 0.1), ("momentum", 0.05), ("adam", 0.1))
@@ -181,7 +181,7 @@ def test_the_window_swaps_its_centre_page_with_the_landscape_s_dimension(qtbot):
     s = window.session
     s.set_landscape("three_wells")
     assert window.centre.currentWidget() is window.space_mode.centre_widget()
-    assert type(window.space_mode.space).__name__ == ("SpaceView" if HAS_GL else "QLabel")
+    assert type(window.space_mode.space).__name__ == ("SpaceView" if has_gl() else "QLabel")
     s.set_landscape("rosenbrock")
     assert window.centre.currentWidget() is window.pair
     s.set_landscape("parabola")
@@ -192,6 +192,7 @@ def test_the_window_swaps_its_centre_page_with_the_landscape_s_dimension(qtbot):
     assert shown == ("space", "plane", "loss")
 
 
+@requires_gl
 def test_gdviz_gui_shows_a_3d_race(tmp_path):
     out = tmp_path / "x.png"
     done = gui("--landscape", "rosenbrock3", "--opt", "adam:lr=0.02", "--steps", "100",
@@ -202,6 +203,7 @@ def test_gdviz_gui_shows_a_3d_race(tmp_path):
     assert len(np.unique(pixels(image).reshape(-1, 3), axis=0)) > 1000
 
 
+@requires_gl
 def test_gdviz_export_of_a_3d_race_writes_its_frames(tmp_path):
     import imageio.v3 as iio
 
@@ -209,7 +211,7 @@ def test_gdviz_export_of_a_3d_race_writes_its_frames(tmp_path):
                                                     RunSpec("momentum", {"lr": 0.001})))
     scenario = Scenario(race, ViewSettings(show=("space", "plane", "loss")))
     plan = plan_export(scenario, tmp_path / "r.gif", frames=4, size=(480, 270))
-    assert plan.views == (("space", "plane", "loss") if HAS_GL else ("plane", "loss"))
+    assert plan.views == (("space", "plane", "loss") if has_gl() else ("plane", "loss"))
     export_animation(scenario, plan)
     frames = iio.imread(tmp_path / "r.gif", index=None)
     assert frames.shape == (4, 270, 480, 3)

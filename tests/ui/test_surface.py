@@ -13,9 +13,9 @@ from gdviz.ui.views.surface import (
     SurfaceView,
     camera_azimuth,
 )
-from tests.conftest import requires_gl
+from tests.conftest import GL_MARKS
 
-pytestmark = requires_gl
+pytestmark = GL_MARKS
 
 
 @pytest.fixture

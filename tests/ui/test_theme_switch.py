@@ -18,21 +18,6 @@ from gdviz.ui.session import Session
 from gdviz.ui.shell import Shell
 
 
-@pytest.fixture(autouse=True)
-def _no_gl_views(monkeypatch):
-    """These tests build and delete windows in quick succession; with their OpenGL views
-    Mesa under Xvfb now and then loses a GL context between two of them (a segfault in a
-    later paint). The rebuild does not depend on GL: the windows here take the placeholder
-    the window shows without OpenGL, and the 3-D view's colours are checked on whole-window
-    screenshots in test_main_window."""
-    import gdviz.ui.main_window as main_window
-    import gdviz.ui.space_mode as space_mode
-    import gdviz.ui.views.slice_view as slice_view
-
-    for module in (main_window, space_mode, slice_view):
-        monkeypatch.setattr(module, "has_gl", lambda: False)
-
-
 @pytest.fixture
 def light_again():
     """The process's look is global: give the next test the light theme at scale 1."""
