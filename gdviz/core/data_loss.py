@@ -103,10 +103,12 @@ def log_loss_hessian(theta: Array, A: Array, y: Array) -> Array:
     return sym
 
 
-def least_squares(A: Array, y: Array) -> Array:
-    """The minimum ``(dim,)`` of ``mse``: the solution of the normal equations
-    AᵀA·θ = Aᵀy (a unique one when the features are not all equal)."""
-    return np.asarray(np.linalg.solve(A.T @ A, A.T @ y), dtype=np.float64)
+def least_squares(A: Array, y: Array) -> Array | None:
+    """The minimum ``(dim,)`` of ``mse``: the least-squares solution of A·θ = y, or None
+    when it is not unique (A of lower rank, e.g. every feature value the same: the
+    minimum is then a whole valley)."""
+    theta, _, rank, _ = np.linalg.lstsq(A, y, rcond=None)
+    return np.asarray(theta, dtype=np.float64) if rank == A.shape[1] else None
 
 
 def logistic_fit(A: Array, y: Array) -> Array | None:
@@ -114,7 +116,13 @@ def logistic_fit(A: Array, y: Array) -> Array | None:
     when there is none: on (quasi-)separable classes the loss only approaches its infimum
     as ‖θ‖ → ∞. A point counts as the minimum when its gradient is ≤ ``GRAD_TOL`` and the
     smallest curvature there is ≥ ``CURVATURE_TOL`` (separable data flattens the loss in
-    the direction that runs away, so it never passes the second test)."""
+    the direction that runs away, so it never passes the second test). Huge features can
+    overflow a step: the search then stops there, without a warning."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        return _newton(A, y)
+
+
+def _newton(A: Array, y: Array) -> Array | None:
     theta = np.zeros((1, A.shape[1]))
     value, grad = log_loss(theta, A, y)
     for _ in range(NEWTON_STEPS):

@@ -27,8 +27,11 @@ Array = npt.NDArray[np.float64]
 Task = Literal["classification", "regression"]
 K = TypeVar("K", float, str)
 MAX_ROWS, MAX_CLASSES = 100_000, 10
+# the CSV headers: feature columns, then the target (y) or class (label) column
 HEADERS: dict[tuple[str, ...], Task] = {("x1", "x2", "label"): "classification",
+                                        ("x", "label"): "classification",
                                         ("x", "y"): "regression"}
+EXPECTED = "'x,y' (regression), 'x,label' or 'x1,x2,label' (classification)"
 
 N_SAMPLES = Hyper("n_samples", 200, 4, MAX_ROWS, "number of points", kind="int")
 CLASSES = Hyper("classes", 3, 2, 6, "number of classes", kind="int")
@@ -231,8 +234,10 @@ DATASETS: dict[str, DatasetSpec] = {
 def load_csv(source: str | os.PathLike[str], name: str | None = None) -> Dataset:
     """A dataset from a CSV file (``source`` a path object) or CSV text (``source`` a str).
 
-    The first non-blank line is the header: ``x1,x2,label`` (classification) or ``x,y``
-    (regression), in any column order; blank lines are skipped and fields may be quoted.
+    The first non-blank line is the header, in any column order: ``x,y`` (regression: X
+    ``(n, 1)``, targets ``(n, 1)``), ``x,label`` (classification on one feature, X
+    ``(n, 1)``) or ``x1,x2,label`` (classification in the plane, X ``(n, 2)``); blank lines
+    are skipped and fields may be quoted.
     Labels: if every label is a number, the classes are the distinct values in increasing
     order (so 0..k−1 keep their meaning); otherwise each distinct text is a class, in sorted
     text order. ``class_names`` keeps the original labels. 2 to 10 classes, 2 to 100 000
@@ -261,15 +266,14 @@ def _parse(text: str, name: str) -> Dataset:
     except csv.Error as err:
         raise DatasetError(f"line {reader.line_num}: {err}") from None
     if not rows:
-        raise DatasetError("line 1: the file is empty; expected the header 'x1,x2,label' "
-                           "(classification) or 'x,y' (regression)")
+        raise DatasetError(f"line 1: the file is empty; expected the header {EXPECTED}")
     (head_line, head), body = rows[0], rows[1:]
     names = tuple(c.strip().lower() for c in head)
-    task = next((t for cols, t in HEADERS.items() if sorted(cols) == sorted(names)), None)
-    if task is None:
+    cols = next((cols for cols in HEADERS if sorted(cols) == sorted(names)), None)
+    if cols is None:
         hint = " (to read a file, pass a pathlib.Path)" if "\n" not in text else ""
-        raise DatasetError(f"line {head_line}: header missing: expected 'x1,x2,label' or "
-                           f"'x,y', got {','.join(head)!r}{hint}")
+        raise DatasetError(f"line {head_line}: header missing: expected {EXPECTED}, got "
+                           f"{','.join(head)!r}{hint}")
     if len(body) < 2:
         raise DatasetError(f"line {head_line}: a dataset needs at least 2 data rows, "
                            f"found {len(body)}")
@@ -279,12 +283,19 @@ def _parse(text: str, name: str) -> Dataset:
                                f"({','.join(names)}), got {len(cells)}")
     col = {c: [cells[names.index(c)] for _, cells in body] for c in names}
     lines = [line for line, _ in body]
+    task = HEADERS[cols]
+    X = np.column_stack([_numbers(col[c], c, lines) for c in cols[:-1]])
     if task == "regression":
-        x, y = (_numbers(col[c], c, lines) for c in ("x", "y"))
-        return Dataset(name, task, x[:, None], y[:, None])
-    X = np.column_stack([_numbers(col[c], c, lines) for c in ("x1", "x2")])
+        return Dataset(name, task, X, _numbers(col["y"], "y", lines)[:, None])
     labels, class_names = _classes_of(col["label"], lines)
     return Dataset(name, task, X, labels, len(class_names), class_names)
+
+
+def csv_header(task: Task, features: int) -> str | None:
+    """The CSV header that reads into data of ``task`` with ``features`` columns of X
+    (``"x,y"``, ``"x,label"``, ``"x1,x2,label"``), or None when no header does."""
+    return next((",".join(cols) for cols, t in HEADERS.items()
+                 if t == task and len(cols) == features + 1), None)
 
 
 def _numbers(cells: list[str], column: str, lines: list[int]) -> Array:

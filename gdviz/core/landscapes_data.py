@@ -1,5 +1,5 @@
-"""Data landscapes: the loss of a linear model on generated data, registered into
-``LANDSCAPES`` (group "data").
+"""Data landscapes: the loss of a linear model on generated data (or on samples of one's
+own), registered into ``LANDSCAPES`` (group "data").
 
 A point is the model's parameters ``θ = (w₁ … w_d, b)``; its value is the model's mean
 loss over all samples (``data_loss``: squared error for a line, log-loss for a logistic
@@ -8,7 +8,7 @@ landscape's parameters (``n_samples``, ``noise``, ``data_seed``, …: plain numb
 ``with_params``, ``--param`` and a scenario's ``params`` set them like any other) and
 cached per parameter set. The minimum is the exact least-squares solution or the
 logistic fit found by Newton's method; the view and the start follow it when the
-parameters change.
+parameters change. ``DataModel`` (``data_model``) makes and scores the samples.
 
 What only data has: ``data()`` (the samples, for drawing them), ``batch_value_and_grad``
 (the loss of a subset of samples) and the ``Minibatched`` pair (``batch_size``,
@@ -17,6 +17,10 @@ minibatches, in the seeded order of ``mlp.batch_at`` that networks use too; a ba
 at least ``n_samples`` is the full gradient, so that run equals ``gd`` exactly. sgd's
 Gaussian ``noise`` does not apply here: the noise of its gradient is the minibatch's.
 
+``with_data`` puts a landscape on fixed samples instead (e.g. read from a CSV file): a
+copy without parameters whose minimum, view and start follow those samples;
+``landscape_for`` picks the landscape whose model fits a dataset.
+
 Logistic regression has a finite minimum only when the two classes overlap; on
 separable data (e.g. ``noise = 0``) the loss falls towards 0 without end as ‖θ‖ grows,
 ``minima`` is empty and the view stays about the origin. The defaults overlap.
@@ -24,116 +28,26 @@ separable data (e.g. ``noise = 0``) the loss falls towards 0 without end as ‖�
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from gdviz.core import data_loss
-from gdviz.core.datasets import Dataset, Task
+from gdviz.core.data_model import DataModel, Generator, design_samples
+from gdviz.core.datasets import Dataset, Task, csv_header
 from gdviz.core.hyper import Hyper
-from gdviz.core.landscapes import Array, Landscape, Params, register
+from gdviz.core.landscapes import LANDSCAPES, Array, Landscape, Params, register
 from gdviz.core.minibatch import batch_index, minibatch_size
 from gdviz.core.optimizers import Optimizer
 
-Generator = Callable[[np.random.Generator, int, Params], tuple[Array, Array]]
 # every point of a view is scored on every sample: at 1000 samples the window's 300²
 # contour grid of a logistic loss takes about 2 s
 N_SAMPLES = Hyper("n_samples", 64, 2, 1000, "number of data points", kind="int")
 DATA_SEED = Hyper("data_seed", 0, 0, 2**32 - 1, "seed of the random data", kind="int")
-
-
-@dataclass(frozen=True)
-class Samples:
-    """A data landscape's samples: ``data`` for views, the design matrix ``A (m, dim)``
-    (features and a column of ones) and the float targets ``t (m,)`` the loss uses."""
-
-    data: Dataset
-    A: Array
-    t: Array
-
-
-@dataclass(frozen=True, eq=False)
-class DataModel:
-    """How a data landscape makes its samples from its parameters and scores θ on them.
-
-    ``generate(rng, n, params) -> (X (n, d), y (n,))`` draws the data (labels 0/1 for
-    classification); ``specs`` check every parameter (``n_samples`` and ``data_seed``
-    are always among them). The view is ``centre ± half_width`` about the minimum
-    rounded to a whole number (the origin without one); the start is ``centre + offset``.
-    """
-
-    task: Task
-    specs: tuple[Hyper, ...]
-    generate: Generator
-    half_width: tuple[float, ...]
-    offset: tuple[float, ...]
-
-    @property
-    def defaults(self) -> dict[str, float]:
-        return {h.name: float(h.default) for h in self.specs}
-
-    def check(self, key: str, value: object) -> None:
-        """ValueError unless ``value`` is valid for parameter ``key`` (unknown keys pass:
-        ``Landscape.with_params`` names them)."""
-        for h in self.specs:
-            if h.name == key:
-                h.check(value)
-
-    def samples(self, params: Params) -> Samples:
-        """The samples for ``params`` (generated once per parameter set)."""
-        return _samples(self, tuple(sorted(params.items())))
-
-    @property
-    def loss(self) -> data_loss.Loss:
-        """``(θ (n, dim), A, t) -> (L (n,), ∇L (n, dim))``: mse or log-loss by task."""
-        return data_loss.mse if self.task == "regression" else data_loss.log_loss
-
-    def fn(self, p: Array, params: Params) -> tuple[Array, Array]:
-        """The mean loss ``(n,)`` and its gradient ``(n, dim)`` at ``(n, dim)`` points."""
-        s = self.samples(params)
-        return self.loss(p, s.A, s.t)
-
-    def hess(self, p: Array, params: Params) -> Array:
-        """The analytic Hessians ``(n, dim, dim)``."""
-        s = self.samples(params)
-        hessian = (data_loss.mse_hessian if self.task == "regression"
-                   else data_loss.log_loss_hessian)
-        return hessian(p, s.A, s.t)
-
-    def minima(self, params: Params) -> Array:
-        """The minimum ``(1, dim)``, or ``(0, dim)`` for separable classes."""
-        s = self.samples(params)
-        best = (data_loss.least_squares(s.A, s.t) if self.task == "regression"
-                else data_loss.logistic_fit(s.A, s.t))
-        return np.empty((0, s.A.shape[1])) if best is None else best[None, :]
-
-    def frame(self, minima: Array) -> tuple[tuple[tuple[float, float], ...], tuple[float, ...]]:
-        """``(domain, start)`` about the minimum (see the class)."""
-        centre = np.round(minima[0]) if len(minima) else np.zeros(len(self.half_width))
-        domain = tuple((float(c - h), float(c + h))
-                       for c, h in zip(centre, self.half_width, strict=True))
-        start = tuple(float(c + o) for c, o in zip(centre, self.offset, strict=True))
-        return domain, start
-
-
-@functools.lru_cache(maxsize=32)
-def _samples(model: DataModel, items: tuple[tuple[str, float], ...]) -> Samples:
-    params = dict(items)
-    for key, value in items:
-        model.check(key, value)
-    rng = np.random.default_rng(int(params["data_seed"]))
-    X, y = model.generate(rng, int(params["n_samples"]), params)
-    data = (Dataset("data", "regression", X, y) if model.task == "regression"
-            else Dataset("data", "classification", X, y.astype(np.int64), 2))
-    A = data_loss.design(data.X)
-    A.flags.writeable = False
-    t = np.asarray(y, dtype=np.float64)
-    t.flags.writeable = False
-    return Samples(data, A, t)
+MAX_VALUE = 1e100  # larger numbers in given samples are refused: the loss squares them
 
 
 @dataclass(frozen=True, eq=False, kw_only=True)
@@ -149,6 +63,45 @@ class DataLandscape(Landscape):
     @property
     def n_samples(self) -> int:
         return self.data().n_samples
+
+    def fits(self, data: Dataset) -> bool:
+        """True when ``data`` has this model's task and number of features."""
+        return data.task == self.model.task and data.X.shape[1] == self.dim - 1
+
+    @property
+    def header(self) -> str:
+        """The header of the CSV files this landscape takes (``x,y``, ``x,label``, …)."""
+        return csv_header(self.model.task, self.dim - 1) or "?"
+
+    def with_data(self, data: Dataset, source: str) -> DataLandscape:
+        """This landscape on the fixed samples ``data`` from ``source`` (e.g. a file's
+        path, named by the title and description): without parameters, its minimum, view
+        and start those of the samples. ValueError (prefixed by ``source``) unless the data
+        fit the model (which header fits which landscape), hold exactly 2 classes for a
+        classifier, at most ``N_SAMPLES.hi`` samples and numbers within ±``MAX_VALUE``."""
+        if not self.fits(data):
+            theirs = csv_header(data.task, data.X.shape[1]) or f"{data.X.shape[1]} features"
+            other = next((f"; {theirs} fits {name}" for name, land in LANDSCAPES.items()
+                          if isinstance(land, DataLandscape) and land.fits(data)), "")
+            raise ValueError(f"{source}: {self.name} takes a file with the header "
+                             f"{self.header}, not {theirs}{other}")
+        if data.task == "classification" and data.n_classes != 2:
+            raise ValueError(f"{source}: {self.name} separates exactly 2 classes, the file "
+                             f"has {data.n_classes}: {', '.join(data.class_names)}")
+        if data.n_samples > N_SAMPLES.hi:
+            raise ValueError(f"{source}: a data landscape takes at most {N_SAMPLES.hi:g} "
+                             f"samples (every point of a view is scored on each), got "
+                             f"{data.n_samples}")
+        if max(np.abs(data.X).max(), np.abs(np.asarray(data.y, float)).max()) > MAX_VALUE:
+            raise ValueError(f"{source}: a number beyond ±{MAX_VALUE:g}: the loss squares it")
+        model = replace(self.model, specs=(), fixed=design_samples(data))
+        minima = model.minima({})
+        domain, start = model.frame(minima)
+        short = self.title.split(":")[0]
+        return replace(self, params={}, minima=minima, domain=domain, start=start,
+                       fn=model.fn, minima_fn=model.minima, hess_fn=model.hess, model=model,
+                       title=f"{short}: {os.path.basename(source) or source}",
+                       description=_described(short, data, source, len(minima) > 0))
 
     def with_params(self, **params: float) -> DataLandscape:
         """A copy with some parameters replaced (each checked against its range), its data
@@ -199,6 +152,35 @@ class DataLandscape(Landscape):
         if size is None:
             return grad
         return self.batch_value_and_grad(params, self.batch_at(step, seed, size))[1]
+
+
+def _described(what: str, data: Dataset, source: str, has_minimum: bool) -> str:
+    """The description of ``what`` (e.g. "Linear regression") on samples from a file."""
+    text = f"{what} on the {data.n_samples} samples of {source}"
+    if data.task == "regression":
+        return (f"{text}: the mean squared error of the line y ≈ w·x + b. Its bottom is "
+                "the least-squares line.")
+    c0, c1 = data.class_names
+    text += f", class 0 = label {c0}, class 1 = label {c1}: the mean log-loss of σ(z)."
+    return text + ("" if has_minimum else " The classes do not overlap: the loss falls "
+                   "towards 0 without end, there is no finite minimum.")
+
+
+def landscape_for(data: Dataset) -> str:
+    """The name of the data landscape whose model fits ``data``: linear_regression for a
+    file ``x,y``, logistic_regression for ``x,label``, logistic_regression2 for
+    ``x1,x2,label`` (ValueError when none does)."""
+    for name, land in LANDSCAPES.items():
+        if isinstance(land, DataLandscape) and land.fits(data):
+            return name
+    raise ValueError(f"no data landscape fits {data.X.shape[1]} features for "
+                     f"{data.task}; the headers are {data_headers_text()}")
+
+
+def data_headers_text() -> str:
+    """Which CSV header fits which landscape, e.g. ``x,y → linear_regression; …``."""
+    return "; ".join(f"{land.header} → {name}" for name, land in LANDSCAPES.items()
+                     if isinstance(land, DataLandscape))
 
 
 # ---- the data ------------------------------------------------------------------------------

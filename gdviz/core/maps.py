@@ -35,8 +35,8 @@ import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape, get_landscape
 from gdviz.core.optimizers import Optimizer, OptimizerSpec, get_optimizer, make_optimizer
-from gdviz.core.race_spec import check_point
 from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Snapshot, Stepper, squared_norm
+from gdviz.core.run_spec import check_point
 
 Array = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

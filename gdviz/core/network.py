@@ -103,7 +103,8 @@ class NetworkSpec:
 
     def _check_csv(self) -> None:
         """A CSV dataset: its path made absolute, named ``CSV``, no generator options; the
-        file is read now (``DatasetError`` names the line of a bad row)."""
+        file is read now (``DatasetError`` names the line of a bad row). Classes come in
+        the plane (``x1,x2,label``), as the network views draw them."""
         if not isinstance(self.csv, str) or not self.csv:
             raise ValueError(f"csv must be the path of a CSV file, got {self.csv!r}")
         if self.options:
@@ -111,7 +112,10 @@ class NetworkSpec:
         object.__setattr__(self, "csv", os.path.abspath(self.csv))
         object.__setattr__(self, "dataset", CSV)
         object.__setattr__(self, "options", MappingProxyType({}))
-        _ = self.data
+        if self.data.task == "classification" and self.data.X.shape[1] != 2:
+            raise ValueError(f"{self.csv}: a network classifies points in the plane: its "
+                             "file needs the header x1,x2,label (a file x,label is for the "
+                             "logistic_regression landscape)")
 
     def _key(self) -> tuple[object, ...]:
         return (self.dataset, self.sizes, self.activation, self.loss,

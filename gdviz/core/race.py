@@ -3,7 +3,7 @@
 
 Both apply a run's edits through ``RunSpec.optimizer_at``, so a race replayed from its
 spec equals, bit for bit, the race the user branched. The spec types live in
-``race_spec`` and are importable from here too.
+``race_spec`` and ``run_spec`` and are importable from here too.
 """
 
 from __future__ import annotations
@@ -15,19 +15,9 @@ import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape
 from gdviz.core.optimizers import Optimizer, get_optimizer
-from gdviz.core.race_spec import (
-    DEFAULT_STEPS,
-    DEFAULT_TOL,
-    MAX_SEED,
-    MAX_STEPS,
-    Edit,
-    RaceSpec,
-    RunSpec,
-    ScheduleSpec,
-    check_point,
-    check_seed,
-)
+from gdviz.core.race_spec import DEFAULT_STEPS, DEFAULT_TOL, MAX_STEPS, RaceSpec
 from gdviz.core.run import Snapshot, Stepper, Trajectory, record
+from gdviz.core.run_spec import MAX_SEED, Edit, RunSpec, ScheduleSpec, check_point, check_seed
 from gdviz.core.timeline import Timeline
 
 __all__ = ["DEFAULT_STEPS", "DEFAULT_TOL", "MAX_SEED", "MAX_STEPS", "Edit", "Race",

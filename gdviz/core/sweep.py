@@ -19,8 +19,8 @@ import numpy.typing as npt
 from gdviz.core.landscapes import Landscape
 from gdviz.core.maps import PER_START_LR, Progress, _PerStartRate, final_state
 from gdviz.core.optimizers import get_optimizer
-from gdviz.core.race_spec import check_point
 from gdviz.core.run import DIVERGED, Stepper
+from gdviz.core.run_spec import check_point
 
 Array = npt.NDArray[np.float64]
 LR_RANGE = (1e-4, 1.0)  # the rates tried, log-spaced

@@ -16,6 +16,7 @@ from gdviz.core.datasets import (
     DatasetError,
     blobs,
     circle,
+    csv_header,
     load_csv,
     spiral,
 )
@@ -113,6 +114,16 @@ def test_csv_labels_map_to_sorted_classes() -> None:
     assert numbers.y.tolist() == [2, 1, 1, 0] and numbers.class_names == ("-1", "2", "10")
 
 
+def test_csv_classes_on_one_feature() -> None:
+    data = load_csv("label,x\nyes,0.5\nno,-1\nyes,2\n")
+    assert data.task == "classification" and data.X.shape == (3, 1)
+    np.testing.assert_array_equal(data.X[:, 0], [0.5, -1, 2])
+    assert data.y.tolist() == [1, 0, 1] and data.class_names == ("no", "yes")
+    assert csv_header("classification", 1) == "x,label"
+    assert csv_header("classification", 2) == "x1,x2,label"
+    assert csv_header("regression", 1) == "x,y" and csv_header("regression", 2) is None
+
+
 def test_csv_columns_in_any_order_quotes_bom_crlf() -> None:
     data = load_csv('\ufefflabel , X2,x1\r\n"a", 2 ,"1"\r\nb,4,3\r\n')
     np.testing.assert_array_equal(data.X, [[1, 2], [3, 4]])
@@ -143,6 +154,9 @@ def test_csv_regression_and_files(tmp_path) -> None:  # noqa: ANN001
     ("x,y\n1,2\nnan,4\n", "line 3: x = 'nan' is not finite"),
     ("x,y\n1,2\n3,-inf\n", "line 3: y = '-inf' is not finite"),
     ("x,y\n1,2\n3,\n", "line 3: y = '' is not a number"),
+    ("x,label\n1,a\nbig,b\n", "line 3: x = 'big' is not a number"),
+    ("x,label\n1,a\n2\n", "line 3: expected 2 columns"),
+    ("x,label,y\n1,a,2\n", "header missing: expected 'x,y' .*, 'x,label' or"),
     ("x1,x2,label\n1,2,a\n3,4,a\n", "lines 2-3: every label is 'a'"),
     ("x1,x2,label\n1,2,a\n3,4, \n", "line 3: the label is empty"),
     ("x1,x2,label\n" + "".join(f"0,0,{i}\n" for i in range(11)), "line 12: label '10' makes 11"),
@@ -166,7 +180,7 @@ def csv_texts(draw: st.DrawFn) -> str:
     """A header (usually valid) and rows that fit it; a row has a 3 in 32 chance of a
     mistake (a bad cell, a missing or an extra column) and 1 in 32 of being blank."""
     header = draw(st.sampled_from(["x1,x2,label", "x,y", "label,x1,x2", "y,x", "X1, x2 ,Label",
-                                   "x1,x2", "", "x,y,label", "a,b"]))
+                                   "x1,x2", "", "x,y,label", "a,b", "x,label", "Label, X"]))
     names = [name.strip().lower() for name in header.split(",")]
     rows = [header]
     for _ in range(draw(st.integers(0, 8))):
