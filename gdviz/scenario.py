@@ -127,7 +127,7 @@ class Scenario:
 def loads_scenario(text: str, source: str = "<string>",
                    folder: str | os.PathLike[str] | None = None) -> Scenario:
     """Parse and validate a scenario document; ScenarioError says where and why. A
-    relative csv path is read from ``folder`` (default: the current folder)."""
+    relative csv or data path is read from ``folder`` (default: the current folder)."""
     try:
         doc = tomllib.loads(text)
     except RecursionError:
@@ -211,6 +211,8 @@ def dumps_scenario(s: Scenario) -> str:
     else:
         land: dict[str, Any] = ({"name": race.landscape} if race.expr is None
                                 else {"expr": race.expr})
+        if race.data is not None:
+            land["data"] = race.data
         if race.params:
             land["params"] = dict(race.params)
         box = {k: v for k, v in (("x", view.x), ("y", view.y), ("z", view.z),

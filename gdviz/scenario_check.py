@@ -23,6 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, TypeVar
 
+from gdviz.core.data_file import data_landscapes, file_landscape
 from gdviz.core.datasets import DATASETS, DatasetError, load_csv
 from gdviz.core.expression import NAME as EXPR
 from gdviz.core.hyper import BATCH_SIZE, Hyper, Value
@@ -42,7 +43,7 @@ OVERLAY_DEFAULTS: Mapping[str, bool] = MappingProxyType(
     {"trails": True, "gradient": True, "velocity": True, "quiver": False, "markers": True})
 SPEED_RANGE = (1.0, 1000.0)  # steps per second
 Table = Mapping[str, object]
-RACE_KEYS = {"landscape": ("name", "expr", "params", "view"),
+RACE_KEYS = {"landscape": ("name", "expr", "params", "data", "view"),
              "network": ("dataset", "csv", "dataset_options", "data_seed", "test_fraction",
                          "sizes", "activation", "loss", "batch_size"),
              "run": ("start", "steps", "seed", "tol", "steps_per_second")}
@@ -221,8 +222,9 @@ def read_race(doc: Table) -> RaceSpec:
                                    "(or an expr)")
     land_tab = table(doc["landscape"], "landscape")
     keys(land_tab, "landscape", RACE_KEYS["landscape"])
-    race = _read_run_table(doc, _read_expr(land_tab) if "expr" in land_tab
-                           else _read_named(land_tab))
+    read = (_read_data if "data" in land_tab else _read_expr if "expr" in land_tab
+            else _read_named)
+    race = _read_run_table(doc, read(land_tab))
     dim = race.build_landscape().dim
     run_tab = table(doc.get("run", {}), "run")
     if "start" in run_tab:
@@ -263,6 +265,31 @@ def _read_expr(tab: Table) -> RaceSpec:
     text = string(tab["expr"], "landscape.expr")
     with at("landscape.expr"):
         return RaceSpec(EXPR, expr=text)
+
+
+def _read_data(tab: Table) -> RaceSpec:
+    """Samples of one's own: ``data = "points.csv"`` (relative to the scenario's folder)
+    and the ``name`` of a data landscape, by default the one the file's header fits."""
+    if "expr" in tab:
+        raise Problem("landscape.data", "give either expr or data, not both")
+    if "params" in tab:
+        raise Problem("landscape.params", "a landscape on samples from a file has no "
+                                          "parameters: the file gives the data")
+    path = str(_in_folder(string(tab["data"], "landscape.data")))
+    name = string(tab["name"], "landscape.name") if "name" in tab else None
+    if name is not None and name not in data_landscapes():
+        pick(name, LANDSCAPES, "landscape", "landscape.name")
+        raise Problem("landscape.name", f"{name!r} is not computed from data: a file of "
+                                        f"samples applies to {', '.join(data_landscapes())}")
+    with at("landscape.data"):
+        return RaceSpec(file_landscape(path, name).name, data=path)
+
+
+def _in_folder(name: str) -> Path:
+    """A file named in a scenario: relative to the scenario's folder (when known)."""
+    path = Path(name).expanduser()
+    folder = SCENARIO_FOLDER.get()
+    return path if path.is_absolute() or folder is None else folder / path
 
 
 def _read_run_table(doc: Table, race: RaceSpec) -> RaceSpec:
@@ -359,9 +386,7 @@ def _read_csv(tab: Table, path: str) -> tuple[str | None, str]:
     csv_path = join(path, "csv")
     if "dataset" in tab or "dataset_options" in tab:
         raise Problem(csv_path, "give a dataset name or a csv file, not both")
-    name = Path(string(tab["csv"], csv_path)).expanduser()
-    folder = SCENARIO_FOLDER.get()
-    full = name if name.is_absolute() or folder is None else folder / name
+    full = _in_folder(string(tab["csv"], csv_path))
     try:
         return str(full), load_csv(full).task
     except DatasetError as e:

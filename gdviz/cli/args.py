@@ -1,11 +1,12 @@
 """The race flags shared by ``gdviz run`` and ``gdviz gui``, parsed into a ``RaceSpec``.
 
-``SPEC`` is ``NAME[:k=v[,k=v]…]``: hyperparameters (``adam:lr=0.05,beta1=0.8``), a
-learning-rate schedule and its options (``adam:lr=0.1,schedule=cosine,period=200``) and
-an own noise seed (``sgd:seed=3``). ``--param K=V`` sets a landscape parameter,
+``--opt SPEC`` adds a racing optimizer (``specs``: ``NAME[:k=v[,k=v]…]``, e.g.
+``adam:lr=0.05,beta1=0.8``). ``--param K=V`` sets a landscape parameter,
 ``--expr FORMULA`` races on a formula of one's own instead of a named landscape
-(``--expr "x^2 + 3*y^2"``), ``--start X[,Y[,Z]]`` the start point (one number per
-parameter of the landscape),
+(``--expr "x^2 + 3*y^2"``), ``--data FILE.csv`` races on a data landscape computed
+from the file's samples (the landscape picked from its header unless ``--landscape``
+names it), ``--start X[,Y[,Z]]`` the start point (one number per parameter of the
+landscape),
 ``--scenario PATH|PRESET`` takes the whole race from a scenario file (``--steps``,
 ``--seed``, ``--tol`` and ``--start`` may still override it).
 The parsers raise ValueError with a one-line reason; ``build_race`` prefixes it with the
@@ -15,138 +16,42 @@ flag it came from.
 from __future__ import annotations
 
 import argparse
-import math
+import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
+from gdviz.cli.specs import (
+    format_opt_spec,
+    parse_number,
+    parse_opt_spec,
+    parse_params,
+    parse_start,
+)
+from gdviz.core.data_file import data_landscapes, file_landscape
 from gdviz.core.expression import NAME as EXPR
 from gdviz.core.expression import expression_landscape
 from gdviz.core.landscapes import get_landscape
-from gdviz.core.optimizers import get_optimizer
+from gdviz.core.landscapes_data import data_headers_text
 from gdviz.core.race import (
     DEFAULT_STEPS,
     MAX_SEED,
     MAX_STEPS,
     RaceSpec,
     RunSpec,
-    ScheduleSpec,
-    check_seed,
 )
 from gdviz.core.run import DIVERGED, run
-from gdviz.core.schedules import SCHEDULES
 from gdviz.scenario import Scenario, load_scenario
+
+__all__ = ["DEFAULT_PRESET", "add_run_arguments", "build_race", "format_opt_spec",
+           "given_race", "join_negative_start", "parse_number", "parse_opt_spec",
+           "parse_params", "parse_start", "refuse_network", "scenario_of"]
 
 T = TypeVar("T")
 DEFAULT_PRESET = "default"  # the scenario `gdviz gui` (and `make run`) opens
-ALL_OPTIONS = {h.name for kind in SCHEDULES.values() for h in kind.options}
 _NEGATIVE_VALUE = re.compile(r"-\.?\d")  # "-1.2,1", "-.5": a value, not an option
 
-
-def _pair(item: str) -> tuple[str, str]:
-    """``"k=v"`` -> ``("k", "v")``, both stripped and non-empty."""
-    key, sep, value = item.partition("=")
-    key, value = key.strip(), value.strip()
-    if not (sep and key and value):
-        raise ValueError(f"expected K=V, got {item!r}")
-    return key, value
-
-
-def parse_number(text: str, what: str) -> float:
-    """A finite float parsed from ``text``; ``what`` names it in the error."""
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"{what} must be a number, got {text!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{what} must be finite, got {text!r}")
-    return number
-
-
-SPEC_EXTRAS = ("schedule", "seed")  # SPEC keys besides hyperparameters and schedule options
-
-
-def parse_opt_spec(text: str) -> RunSpec:
-    """``NAME[:k=v[,k=v]…]`` -> a RunSpec, every value checked by the registries.
-
-    Keys are the optimizer's hyperparameters, ``schedule`` (a kind of ``SCHEDULES``) with
-    that kind's options, and ``seed``.
-    """
-    name, sep, rest = text.partition(":")
-    spec = get_optimizer(name.strip())
-    given: dict[str, str] = {}
-    for item in rest.split(",") if sep else ():
-        key, value = _pair(item)
-        if key in given:
-            raise ValueError(f"{key} is given twice")
-        given[key] = value
-    kind = given.pop("schedule", None)
-    seed = given.pop("seed", None)
-    options_of = {h.name for h in SCHEDULES[kind].options} if kind in SCHEDULES else set()
-    options = {k: given.pop(k) for k in list(given) if k in options_of}
-    names = [h.name for h in spec.hyper]
-    for key in given:
-        if key not in names:
-            valid = [*names, *SPEC_EXTRAS, *sorted(options_of)]
-            hint = "" if kind is not None or key not in ALL_OPTIONS else (
-                f" ({key} is a schedule option: add schedule=KIND)")
-            raise ValueError(f"{spec.name} has no hyperparameter {key!r}{hint}; "
-                             f"valid: {', '.join(valid)}")
-    hyper = {k: spec.hyper_spec(k).check(v) for k, v in given.items()}
-    schedule = None
-    if kind is not None and kind != "constant":
-        schedule = ScheduleSpec(kind, options)
-    elif kind == "constant" and options:
-        raise ValueError("a constant schedule has no options")
-    if seed is not None:
-        try:
-            seed_value = check_seed(int(seed))
-        except ValueError:
-            raise ValueError(f"seed must be a whole number in [0, 2^63 − 1], got {seed!r}") \
-                from None
-    return RunSpec(spec.name, hyper, schedule=schedule,
-                   seed=None if seed is None else seed_value)
-
-
-def format_opt_spec(run: RunSpec, only: Iterable[str] | None = None) -> str:
-    """The SPEC text of ``run`` (its hyperparameters, or only those named in ``only``);
-    ``parse_opt_spec`` reads it back to an equal run (labels and colours aside)."""
-
-    def text(value: object) -> str:
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value) if isinstance(value, int) else repr(float(value))  # type: ignore[arg-type]
-
-    keys = list(run.hyper) if only is None else [k for k in run.hyper if k in set(only)]
-    items = [f"{key}={text(run.hyper[key])}" for key in keys]
-    if run.schedule is not None:
-        items.append(f"schedule={run.schedule.kind}")
-        items += [f"{k}={text(v)}" for k, v in run.schedule.options.items()]
-    if run.seed is not None:
-        items.append(f"seed={run.seed}")
-    return f"{run.optimizer}:{','.join(items)}" if items else run.optimizer
-
-
-def parse_params(items: Iterable[str]) -> dict[str, float]:
-    """``["a=1", "b=25"]`` -> ``{"a": 1.0, "b": 25.0}``; names are checked by ``with_params``."""
-    params: dict[str, float] = {}
-    for item in items:
-        key, value = _pair(item)
-        if key in params:
-            raise ValueError(f"{key} is given twice")
-        params[key] = parse_number(value, key)
-    return params
-
-
-def parse_start(text: str, dim: int) -> tuple[float, ...]:
-    """``"X,Y"`` (``"X"`` on a 1-D landscape, ``"X,Y,Z"`` on a 3-D one) -> a point of
-    ``dim`` finite floats."""
-    parts = text.split(",")
-    if len(parts) != dim:
-        shape = ",".join("XYZ"[:dim])
-        raise ValueError(f"the landscape is {dim}-D: give {shape}, got {len(parts)} number(s)")
-    return tuple(parse_number(part.strip(), "the start") for part in parts)
 
 
 def join_negative_start(argv: Sequence[str]) -> list[str]:
@@ -197,7 +102,7 @@ def _tolerance(text: str) -> float:
 
 
 def add_run_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add --scenario/--landscape/--expr/--param/--start/--steps/--tol/--seed/--opt to
+    """Add --scenario/--landscape/--expr/--data/--param/--start/--steps/--tol/--seed/--opt to
     ``parser``; ``build_race`` checks which combinations were given."""
     parser.add_argument("--scenario", metavar="PATH|PRESET",
                         help="take the race from a scenario file or a preset (see `gdviz "
@@ -209,6 +114,10 @@ def add_run_arguments(parser: argparse.ArgumentParser) -> None:
                              "f(x, y) or f(x, y, z) with + - * / ^, parentheses, pi, e, sin, "
                              "cos, tan, exp, log, sqrt, abs, tanh, sinh, cosh, min, max "
                              "(e.g. --expr \"x^2 + 10*sin(y)\")")
+    parser.add_argument("--data", metavar="FILE.csv",
+                        help="race on a data landscape computed from the samples of a CSV "
+                             "file, picked from its header unless --landscape names it: "
+                             f"{data_headers_text()}")
     parser.add_argument("--param", action="append", default=[], metavar="K=V",
                         help="set a landscape parameter, repeatable (e.g. --param b=25)")
     parser.add_argument("--start", metavar="X[,Y[,Z]]",
@@ -239,7 +148,7 @@ def given_race(args: argparse.Namespace) -> bool:
     """True when the flags describe a race (a scenario, a landscape, a formula or
     optimizers)."""
     return bool(args.scenario or args.landscape or args.opt or args.param
-                or args.expr is not None)
+                or args.expr is not None or args.data is not None)
 
 
 def build_race(args: argparse.Namespace, default: RaceSpec | None = None) -> RaceSpec:
@@ -249,9 +158,10 @@ def build_race(args: argparse.Namespace, default: RaceSpec | None = None) -> Rac
     fills in what is missing, e.g. the window's default race); ``--steps``/``--seed``/
     ``--tol``/``--start`` override either."""
     if args.scenario:
-        if args.landscape or args.opt or args.param or args.expr is not None:
-            raise ValueError("give either --scenario or --landscape/--expr/--param/--opt, "
-                             "not both")
+        if args.landscape or args.opt or args.param or args.expr is not None \
+                or args.data is not None:
+            raise ValueError("give either --scenario or --landscape/--expr/--data/--param/"
+                             "--opt, not both")
         spec = load_scenario(args.scenario).race
     else:
         spec = _race_from_flags(args, default)
@@ -283,7 +193,8 @@ def scenario_of(args: argparse.Namespace, default: str | None) -> tuple[Scenario
         scenario, source = base, default
     spec = build_race(args, default=scenario.race if base is not None else None)
     if base is not None and (args.landscape and args.landscape != base.race.landscape
-                             or args.expr is not None and args.expr != base.race.expr):
+                             or args.expr is not None and args.expr != base.race.expr
+                             or args.data is not None):
         scenario = Scenario(spec)  # another landscape: none of the preset's view fits
     return replace(scenario, race=spec), source
 
@@ -297,6 +208,8 @@ def refuse_network(scenario: Scenario, source: str | None, what: str) -> None:
 
 
 def _race_from_flags(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:
+    if args.data is not None:
+        return _race_from_data(args, default)
     if args.expr is not None:
         return _race_from_expr(args, default)
     if default is None and (args.landscape is None or not args.opt):
@@ -326,6 +239,23 @@ def _race_from_expr(args: argparse.Namespace, default: RaceSpec | None) -> RaceS
     same_formula = default is not None and default.expr == args.expr
     start = default.start if same_formula and default is not None else None
     return RaceSpec(EXPR, runs=_runs(args, default), start=start, expr=args.expr)
+
+
+def _race_from_data(args: argparse.Namespace, default: RaceSpec | None) -> RaceSpec:
+    """The race on ``--data``: the file's own messages name it (and the line)."""
+    if args.expr is not None:
+        raise ValueError("give either --expr or --data, not both")
+    if args.param:
+        raise ValueError("--param does not apply to --data: the file gives the samples")
+    if default is None and not args.opt:
+        raise ValueError("give at least one --opt to race on --data")
+    if args.landscape is not None and args.landscape not in data_landscapes():
+        get_landscape(args.landscape)  # an unknown name: the message lists the valid ones
+        raise ValueError(f"--landscape {args.landscape}: --data applies to "
+                         f"{', '.join(data_landscapes())}")
+    path = os.path.abspath(args.data)
+    land = file_landscape(path, args.landscape)
+    return RaceSpec(land.name, runs=_runs(args, default), data=path)
 
 
 def _runs(args: argparse.Namespace, default: RaceSpec | None) -> tuple[RunSpec, ...]:

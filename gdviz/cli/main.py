@@ -50,8 +50,9 @@ round-trip precision. status is
 step whose gradient norm reached --tol (stopped_at) on, a {DIVERGED} run from the
 step after its last normal one (stopped_at + 1) on; those rows repeat the held point.
 
-JSON: {{"landscape", "runs": [{{"optimizer", "hyper", "status", "stopped_at",
-"points", "loss", "grad_norm"}}]}}; stopped_at is the last step computed normally.
+JSON: {{"landscape", ("expr" or "data",) "runs": [{{"optimizer", "hyper", "status",
+"stopped_at", "points", "loss", "grad_norm"}}]}}; stopped_at is the last step computed
+normally; "expr" holds a --expr formula, "data" the path of a --data file.
 """
 
 

@@ -8,7 +8,7 @@ weights have hundreds of dimensions: the JSON ``points`` hold them), floats writ
 "hyper", "status", "stopped_at", "points", "loss", "grad_norm"}]}``, ``hyper`` the run's
 hyperparameters at step 0; on a network ``landscape`` is "network", ``loss`` the training
 loss and ``points`` the weight vectors; on a typed formula ``landscape`` is "expr" and
-``"expr"`` holds the formula.
+``"expr"`` holds the formula; on samples from a file ``"data"`` holds its path.
 """
 
 from __future__ import annotations
@@ -76,14 +76,15 @@ def csv_text(trajs: Sequence[Trajectory]) -> str:
 
 
 def json_text(spec: RaceSpec, trajs: Sequence[Trajectory]) -> str:
-    """``{"landscape", ("expr",) "runs": [...]}``; strict JSON (a NaN would raise
+    """``{"landscape", ("expr",) ("data",) "runs": [...]}``; strict JSON (a NaN would raise
     ValueError)."""
     runs = [{"optimizer": t.optimizer, "hyper": dict(r.hyper), "status": str(t.status[0]),
              "stopped_at": int(t.stopped_at[0]), "points": t.params[:, 0, :].tolist(),
              "loss": t.loss[:, 0].tolist(), "grad_norm": t.grad_norm[:, 0].tolist()}
             for r, t in zip(spec.runs, trajs, strict=True)]
     formula = {} if spec.expr is None else {"expr": spec.expr}
-    return json.dumps({"landscape": spec.landscape, **formula, "runs": runs},
+    data = {} if spec.data is None else {"data": spec.data}
+    return json.dumps({"landscape": spec.landscape, **formula, **data, "runs": runs},
                       allow_nan=False) + "\n"
 
 
