@@ -1,5 +1,6 @@
 """The window on a landscape computed from samples: a "Data" dock with the samples and the
-runs' fitted models, and, on the contour map, the loss landscape of the focused run's next
+runs' fitted models (its title names the samples' file, and "Load CSV…" races on
+another), and, on the contour map, the loss landscape of the focused run's next
 minibatch as faint dashed lines over the full-batch one. The dock shows only on such a
 race; the overlay is drawn only while the focused run draws minibatches."""
 
@@ -10,7 +11,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QObject, Qt
+from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
+from gdviz.ui.panels.data_file import DataFileBar, samples_source
 from gdviz.ui.session import Session
 from gdviz.ui.style import line_px, qcolor
 from gdviz.ui.views.data_fit import DataFitView
@@ -24,6 +27,7 @@ if TYPE_CHECKING:
 OVERLAY_RES = 60  # the minibatch's landscape is sampled on this grid over the view
 OVERLAY_LEVELS = 12
 OVERLAY_ALPHA = 170
+TITLE = "Data and the fitted model"
 
 
 class DataMode(QObject):
@@ -33,8 +37,15 @@ class DataMode(QObject):
         super().__init__(window)
         self.window, self.session = window, session
         self.view = DataFitView(session)
-        self.dock = window.add_dock("data", "Data and the fitted model", self.view,
-                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.file_bar = DataFileBar(session)
+        panel = QWidget()
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.file_bar)
+        column.addWidget(self.view, 1)
+        self.dock = window.add_dock("data", TITLE, panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        session.sigLandscapeChanged.connect(self._retitle)
         self.dock.setToolTip("The samples this loss is computed from, and each run's model")
         plot = window.contour.plot
         self.overlay = pg.PlotDataItem(connect="pairs")
@@ -45,6 +56,16 @@ class DataMode(QObject):
             signal.connect(self.draw_overlay)
         plot.vb.sigRangeChanged.connect(self.draw_overlay)
         self._shown: bool | None = None
+        self._retitle()
+
+    def load_csv(self, path: str) -> bool:
+        """Race the current optimizers on the samples of the CSV file ``path`` (a bad
+        file: a message box, nothing changed)."""
+        return self.file_bar.load_csv(path)
+
+    def _retitle(self) -> None:
+        source = samples_source(self.session) if self.session.is_data else "generated"
+        self.dock.setWindowTitle(TITLE if source == "generated" else f"Data: {source}")
 
     def apply(self, force: bool = False) -> None:
         """Show the data dock on a race computed from samples (when that changed)."""

@@ -14,6 +14,7 @@ replays it exactly).
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import replace
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 import numpy as np
 from PyQt6.QtCore import QObject, QTimer, pyqtSignal
 
+from gdviz.core.data_file import file_landscape
 from gdviz.core.hyper import Value
 from gdviz.core.network import NetworkSpec
 from gdviz.core.optimizers import get_optimizer
@@ -146,7 +148,7 @@ class Session(RaceReadout, NetworkReadout, DataReadout, QObject):
     def set_network(self, network: NetworkSpec) -> None:
         """Another network or dataset (a new race from fresh initial weights); hyperparameter
         edits are dropped. From a landscape race this switches to network mode."""
-        spec = replace(self.spec, network=network, start=None, params={},
+        spec = replace(self.spec, network=network, start=None, params={}, data=None,
                        runs=tuple(replace(r, start=None, edits=()) for r in self.runs))
         self.pause()
         was_network = self.is_network
@@ -202,12 +204,20 @@ class Session(RaceReadout, NetworkReadout, DataReadout, QObject):
     def set_landscape(self, name: str, **params: float) -> None:
         """Another landscape (ValueError if refused): a new race. Own starts and edits are
         dropped, and the display options take the landscape's defaults."""
-        self._new_landscape(landscape=name, params=params, expr=None)
+        self._new_landscape(landscape=name, params=params, expr=None, data=None)
 
     def set_expression(self, text: str) -> None:
         """A race on a typed formula (``ExpressionError``, a ValueError with the column,
         if refused: nothing changes then), as ``set_landscape``."""
-        self._new_landscape(expr=text, params={})
+        self._new_landscape(expr=text, params={}, data=None)
+
+    def set_data(self, path: str, landscape: str | None = None) -> None:
+        """A race on the samples of the CSV file ``path`` (ValueError naming the file and
+        the line, if refused: nothing changes then): on the data landscape ``landscape``,
+        by default the one the file's header fits; as ``set_landscape``."""
+        path = os.path.abspath(path)
+        name = landscape or file_landscape(path).name
+        self._new_landscape(landscape=name, data=path, params={}, expr=None)
 
     def _new_landscape(self, **changes: Any) -> None:
         spec = replace(self.spec, **changes, start=None, network=None,

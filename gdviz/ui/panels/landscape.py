@@ -18,6 +18,7 @@ from PyQt6.QtWidgets import (
 from gdviz.core.expression import NAME as EXPR
 from gdviz.core.landscapes import LANDSCAPES
 from gdviz.ui import style
+from gdviz.ui.panels.data_file import headers_tip, pick_data_csv
 from gdviz.ui.panels.fields import ValueEdit, fmt
 from gdviz.ui.panels.formula import FormulaBox
 from gdviz.ui.runs import landscape_names_by_group
@@ -28,6 +29,7 @@ GROUP_TITLES = {"classic": "Classic test functions", "teaching": "Teaching lands
                 "data": "Fitting data (regression)"}
 NAME_ROLE = Qt.ItemDataRole.UserRole
 OWN_TITLE = "Your own function (type it below)"
+DATA_FILE, DATA_TITLE = "data-file", "Your data (a CSV file)…"
 AXES = ("x", "y", "z")
 
 
@@ -77,7 +79,8 @@ class LandscapePanel(QWidget):
         self._sync_landscape()
 
     def _picker_model(self) -> QStandardItemModel:
-        """Registry titles under bold, unselectable group headers; the name in tooltip/data."""
+        """Registry titles under bold, unselectable group headers; the name in tooltip/data.
+        The data group ends with "Your data…" (a CSV file), the list with your own formula."""
         model = QStandardItemModel(self)
         for group, names in landscape_names_by_group().items():
             header = QStandardItem(GROUP_TITLES.get(group, group))
@@ -90,6 +93,11 @@ class LandscapePanel(QWidget):
                 item.setData(name, NAME_ROLE)
                 item.setToolTip(name)
                 model.appendRow(item)
+            if group == "data":
+                mine = QStandardItem("   " + DATA_TITLE)
+                mine.setData(DATA_FILE, NAME_ROLE)
+                mine.setToolTip(headers_tip())
+                model.appendRow(mine)
         own = QStandardItem("   " + OWN_TITLE)
         own.setData(EXPR, NAME_ROLE)
         own.setToolTip("Type your own f(x, y) in the box below")
@@ -136,13 +144,16 @@ class LandscapePanel(QWidget):
         name = self.combo.itemData(row, NAME_ROLE)
         if name is None:  # a group header: keep the current landscape
             self._sync_combo()
+        elif name == DATA_FILE:  # a file dialog, then the race on the file (if any)
+            pick_data_csv(self, self.session)
+            self._sync_combo()
         elif name == EXPR:  # the formula box says what happens
             self.own.edit.setFocus()
             if name != self.session.landscape.name and self.own.edit.text().strip():
                 self.own.apply()
             self._sync_combo()  # the race's landscape, if the formula was not raced on
-        elif name != self.session.landscape.name:
-            self.session.set_landscape(name)
+        elif name != self.session.landscape.name or self.session.spec.data is not None:
+            self.session.set_landscape(name)  # from samples of a file back to generated ones
 
     def _param_committed(self, name: str, edit: ValueEdit) -> None:
         value = _number(edit, f"parameter {name!r}")
@@ -181,7 +192,9 @@ class LandscapePanel(QWidget):
         self._fit_timer.start()  # fit once new parameter rows are shown
 
     def _sync_combo(self) -> None:
-        row = self.combo.findData(self.session.landscape.name, NAME_ROLE)
+        s = self.session
+        row = self.combo.findData(DATA_FILE if s.spec.data is not None else s.landscape.name,
+                                  NAME_ROLE)
         self.combo.blockSignals(True)
         self.combo.setCurrentIndex(row)
         self.combo.blockSignals(False)
