@@ -50,11 +50,29 @@ def _rosenbrock_hess(p: Array, params: Params) -> Array:
 
 
 def _himmelblau(p: Array, params: Params) -> tuple[Array, Array]:
+    # f = a² + b² with a = x² + y − 11, b = x + y² − 7;  ∂f/∂x = 4x·a + 2b, ∂f/∂y = 2a + 4y·b.
+    # Basin maps step it: three temporaries (a, b, t), the gradient written in place.
     x, y = p[..., 0], p[..., 1]
-    a = x * x + y - 11.0
-    b = x + y * y - 7.0
-    grad = np.stack((4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b), axis=-1)
-    return a * a + b * b, grad
+    a = x * x
+    a += y
+    a -= 11.0
+    b = y * y
+    np.add(x, b, out=b)
+    b -= 7.0
+    g = np.empty_like(p)
+    gx, gy = g[..., 0], g[..., 1]
+    t = 4.0 * x
+    t *= a
+    np.multiply(2.0, b, out=gx)
+    gx += t
+    np.multiply(4.0, y, out=t)
+    t *= b
+    np.multiply(2.0, a, out=gy)
+    gy += t
+    a *= a
+    b *= b
+    a += b
+    return a, g
 
 
 def _himmelblau_hess(p: Array, params: Params) -> Array:

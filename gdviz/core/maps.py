@@ -35,7 +35,7 @@ import numpy.typing as npt
 
 from gdviz.core.landscapes import Landscape, get_landscape
 from gdviz.core.optimizers import Optimizer, OptimizerSpec, get_optimizer, make_optimizer
-from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Snapshot, Stepper, squared_norm
+from gdviz.core.run import CONVERGED, DIVERGED, Snapshot, Stepper, squared_norm
 from gdviz.core.run_spec import check_point
 
 Array = npt.NDArray[np.float64]
@@ -46,6 +46,7 @@ NOT_CONVERGED, DIVERGED_LABEL = -1, -2
 MAP_TOL = 1e-6  # basin maps: a start stops once its gradient norm is ≤ this
 NEAR = 1e-3  # basin maps: "at a minimum" = within NEAR · box diagonal of it
 TILE = 16_384  # starts per Stepper: bounds memory, keeps the arrays in cache
+COMPACT = 0.75  # final_state: go on without the stopped starts once this few run
 MEASURES = ("final_loss", "steps_to_converge")
 # update rules that use lr only as lr(t)·(a step computed without it), so an (n, 1)
 # column of rates broadcasts; checked against single runs in tests/core/test_maps.py
@@ -67,9 +68,9 @@ def final_state(stepper: Stepper, steps: int, tick: Callable[[int], None] | None
                 compact: bool = False) -> FinalState:
     """Advance ``stepper`` ``steps`` times keeping only its current snapshot, never the
     history; stops early once no start runs (stopped starts hold their points anyway).
-    With ``compact``, once half of its starts have stopped the running ones go on as a
-    smaller Stepper (same optimizer, state rows and noise indices), so stopped starts
-    cost nothing more; the optimizer must not hold per-start arrays of its own, and a
+    With ``compact``, once a quarter of its starts have stopped (``COMPACT``) the running
+    ones go on as a smaller Stepper (``Stepper.subset``), so stopped starts cost little
+    more; the optimizer must not hold per-start arrays of its own, and a
     state with arrays not shaped like the params (an unknown layout) is never cut.
     ``tick(k)`` is called after the k-th step."""
     s = stepper.snapshot
@@ -83,32 +84,21 @@ def final_state(stepper: Stepper, steps: int, tick: Callable[[int], None] | None
         s = stepper.advance()
         if tick is not None:
             tick(k)
-        if compact and k % 16 == 0:
-            running = s.status == RUNNING
-            if 0 < np.count_nonzero(running) <= len(running) // 2:
-                _store(end, rows, s)
-                rows = rows[running]
-                stepper = _subset(stepper, running)
-    _store(end, rows, stepper.snapshot)
+        if compact and 0 < np.count_nonzero(stepper.active) <= COMPACT * len(rows):
+            running = stepper.active
+            _store(end, rows, s, ~running)
+            rows = rows[running]
+            stepper = stepper.subset(running)
+    _store(end, rows, stepper.snapshot, np.ones(len(rows), dtype=bool))
     return end
 
 
-def _store(end: FinalState, rows: IntArray, s: Snapshot) -> None:
-    end.params[rows], end.loss[rows] = s.params, s.loss
-    end.status[rows], end.stopped_at[rows] = s.status, s.stopped_at
-
-
-def _subset(stepper: Stepper, keep: npt.NDArray[np.bool_]) -> Stepper:
-    """A Stepper that goes on with the starts ``keep`` selects, where ``stepper`` is."""
-    s = stepper.snapshot
-    n = len(s.params)
-    index = stepper.first + np.arange(n) if isinstance(stepper.first, int) else stepper.first
-    state = type(s.state)(*(f[keep] if isinstance(f, np.ndarray) else f for f in s.state))
-    sub = Stepper(stepper.landscape, stepper.optimizer, s.params[keep], seed=stepper.seed,
-                  tol=stepper.tol, first=index[keep])
-    sub.restore(Snapshot(s.step, s.params[keep], state, s.loss[keep], s.grad[keep],
-                         s.status[keep], s.stopped_at[keep]))
-    return sub
+def _store(end: FinalState, rows: IntArray, s: Snapshot,
+           which: npt.NDArray[np.bool_]) -> None:
+    """Copy the starts ``which`` selects from ``s`` to their ``rows`` of ``end``."""
+    rows = rows[which]
+    end.params[rows], end.loss[rows] = s.params[which], s.loss[which]
+    end.status[rows], end.stopped_at[rows] = s.status[which], s.stopped_at[which]
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,26 @@ def test_shapes_and_dtype(name: str) -> None:
     assert ls.value(ints).dtype == np.float64
 
 
+def test_in_place_classics_round_as_their_plain_formulas() -> None:
+    # rosenbrock and himmelblau are written in place for the engine's hot loop; every
+    # product and sum is still the plain formula's, so the bits are the same
+    p = np.concatenate([in_view(LANDSCAPES["himmelblau"], 200, seed=8) * 1e3,
+                        in_view(LANDSCAPES["himmelblau"], 200, seed=9),
+                        [[1e300, -1e300], [1e-320, 3.0], [-0.0, 0.0], [np.inf, 1.0],
+                         [np.nan, 2.0]]])
+    x, y = p[:, 0], p[:, 1]
+    with np.errstate(all="ignore"):
+        a, b = x * x + y - 11.0, x + y * y - 7.0
+        himmelblau = (a * a + b * b,
+                      np.stack((4.0 * x * a + 2.0 * b, 2.0 * a + 4.0 * y * b), axis=-1))
+        r, d = y - x * x, 1.0 - x
+        rosenbrock = (d * d + (r * r) * 100.0,
+                      np.stack((-2.0 * (x * (r * 200.0) + d), r * 200.0), axis=-1))
+        for name, want in (("himmelblau", himmelblau), ("rosenbrock", rosenbrock)):
+            for got, plain in zip(LANDSCAPES[name].value_and_grad(p), want, strict=True):
+                assert got.tobytes() == plain.tobytes(), name
+
+
 def test_inputs_are_not_modified() -> None:
     p = in_view(LANDSCAPES["rosenbrock"], 10, seed=5)
     copy = p.copy()

@@ -296,6 +296,27 @@ def test_restore_then_advance_reproduces(landscape, name, hyper, tol):
         assert set(snaps[-1].status.tolist()) == {"converged", "running"}
 
 
+@pytest.mark.parametrize(("landscape", "name", "hyper", "tol"), RESTORE_CASES, ids=str)
+def test_a_subset_goes_on_as_its_starts_do_in_the_whole(landscape, name, hyper, tol):
+    starts = random_starts(landscape, 8, seed=3)
+    starts[1] = 1e9  # diverged from the start
+    whole = Stepper(get_landscape(landscape), make_optimizer(name, **hyper), starts, seed=5,
+                    tol=tol, first=7)
+    for _ in range(4):
+        whole.advance()
+    keep = np.array([True, True, False, True, True, False, False, True])
+    part = whole.subset(keep)
+    np.testing.assert_array_equal(part.active, whole.active[keep])
+    rows = np.flatnonzero(keep)
+    for _ in range(25):
+        s = whole.advance()
+        state = type(s.state)(*(f[rows] if isinstance(f, np.ndarray) else f for f in s.state))
+        want = Snapshot(s.step, s.params[rows], state, s.loss[rows], s.grad[rows],
+                        s.status[rows], s.stopped_at[rows])
+        assert_same_snapshot(part.advance(), want)
+        np.testing.assert_array_equal(part.grad_sq(), whole.grad_sq()[rows])
+
+
 def test_set_optimizer_changes_only_later_steps():
     land = get_landscape("himmelblau")
     starts = random_starts("himmelblau", 3)
