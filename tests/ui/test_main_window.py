@@ -65,8 +65,7 @@ def press(qtbot, window: MainWindow, key: Qt.Key, times: int = 1) -> None:
 
 
 def drawn_trail(window: MainWindow, i: int) -> np.ndarray:
-    x, y = window.contour.trails[i].getData()
-    return np.column_stack([x, y])
+    return window.contour.trails[i].points
 
 
 def engine(session: Session, i: int, steps: int) -> np.ndarray:

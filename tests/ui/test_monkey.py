@@ -77,7 +77,6 @@ def test_random_actions_never_raise(qtbot, seed):
     window.network_mode.stop()
     if session.runs and not session.is_network and session.landscape.dim == 2:
         for i, trail in enumerate(window.contour.trails):
-            xs, ys = trail.getData()
-            np.testing.assert_array_equal(np.column_stack([xs, ys]), session.trail(i))
+            np.testing.assert_array_equal(trail.points, session.trail(i))
         drawn = window.loss.loss_curves[0].getData()[0]
         assert drawn[-1] <= session.head_step

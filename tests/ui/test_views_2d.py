@@ -6,12 +6,15 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PyQt6.QtCore import QPoint, QPointF, Qt
 
 from gdviz.ui.session import Session
 from gdviz.ui.views.contour import ContourView
 from gdviz.ui.views.curve1d import CurveView
 from gdviz.ui.views.loss import LossView
+from gdviz.ui.views.plotview import CELL_PX, pixel_path, pixel_size
 
 
 def shown(qtbot, view, size=(800, 600)):
@@ -38,12 +41,35 @@ def test_trails_equal_the_session_trails(qtbot, session):
     view = shown(qtbot, ContourView(session))
     session.step_forward(50)
     for i, trail in enumerate(view.trails):
-        x, y = trail.getData()
-        np.testing.assert_array_equal(x, session.trail(i)[:, 0])
-        np.testing.assert_array_equal(y, session.trail(i)[:, 1])
+        np.testing.assert_array_equal(trail.points, session.trail(i))
+        (x0, _), (y0, _) = view.plot.vb.viewRange()
+        drawn = pixel_path(session.trail(i), (x0, y0), pixel_size(view.plot.vb))
+        np.testing.assert_array_equal(np.column_stack(trail.getData()), drawn)
     session.seek(20)
-    np.testing.assert_array_equal(view.trails[1].getData()[0], session.trail(1)[:, 0])
-    assert len(view.trails[1].getData()[0]) == 21
+    np.testing.assert_array_equal(view.trails[1].points, session.trail(1))
+    assert len(view.trails[1].points) == 21
+    view.plot.vb.scaleBy((0.01, 0.01))  # zoomed in: each step its own pixel again
+    np.testing.assert_array_equal(np.column_stack(view.trails[1].getData()), session.trail(1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(-10, 10), st.floats(-10, 10)), min_size=0, max_size=60),
+       st.floats(0.01, 2.0), st.floats(0.01, 2.0))
+def test_a_pixel_path_drops_only_points_within_a_cell_of_the_point_before(points, px, py):
+    xy = np.array(points, dtype=np.float64).reshape(-1, 2)
+    kept = pixel_path(xy, (-10.0, -10.0), (px, py))
+    if not len(xy):
+        assert not len(kept)
+        return
+    np.testing.assert_array_equal(kept[[0, -1]], xy[[0, -1]])  # both ends stay
+    cell = CELL_PX * np.array([px, py])
+    k = 0
+    for i, p in enumerate(xy):  # kept is xy with some points left out, in order
+        if k < len(kept) and np.array_equal(kept[k], p):
+            k += 1
+        else:  # a point left out is less than a cell from the one before it
+            assert np.all(np.abs(p - xy[i - 1]) < cell)
+    assert k == len(kept)
 
 
 def test_overlays_follow_the_display_toggles(qtbot, session):
@@ -138,7 +164,7 @@ def test_one_dimensional_landscape_and_no_runs_leave_it_empty(qtbot, session):
     session.set_landscape("himmelblau")
     session.step_forward(5)
     assert view.image.image is not None
-    np.testing.assert_array_equal(view.trails[0].getData()[0], session.trail(0)[:, 0])
+    np.testing.assert_array_equal(view.trails[0].points, session.trail(0))
 
     empty = shown(qtbot, ContourView(Session("beale")))
     empty.session.step_forward(5)

@@ -25,6 +25,7 @@ from gdviz.ui.views.map_layer import MapLayer
 from gdviz.ui.views.plotview import (
     Arrow,
     PlotView,
+    Trail,
     clip_end,
     inset,
     marker_item,
@@ -56,7 +57,7 @@ class ContourView(PlotView):
 
     Attributes the window and tests read: ``plot`` (the PlotItem), ``image``, ``colorbar``,
     ``contours`` and ``quiver`` (``connect="pairs"`` curves); per run, in run order,
-    ``trails`` (PlotCurveItem), ``grad_arrows`` and ``vel_arrows`` (Arrow) and ``markers``
+    ``trails`` (Trail), ``grad_arrows`` and ``vel_arrows`` (Arrow) and ``markers``
     (TextItem: ✓, ✗ and its step, or an arrow towards a running point off the view).
     Signals: ``sigClicked(x, y, modifiers)``, ``sigHover(x, y)``.
     """
@@ -86,7 +87,7 @@ class ContourView(PlotView):
         plot.addItem(self.overlay)
         self.points.setZValue(30)
         plot.addItem(self.points)
-        self.trails: list[pg.PlotCurveItem] = []
+        self.trails: list[Trail] = []
         self.grad_arrows: list[Arrow] = []
         self.vel_arrows: list[Arrow] = []
         self.markers: list[pg.TextItem] = []
@@ -193,9 +194,7 @@ class ContourView(PlotView):
         for arrow in (*self.grad_arrows, *self.vel_arrows):
             arrow.remove(self.plot)
         runs = self.session.runs
-        # PlotCurveItem: a third of PlotDataItem's cost per setData, and a trail needs
-        # none of its extras (symbols, log mapping, downsampling)
-        self.trails = [pg.PlotCurveItem(pen=pg.mkPen(r.color, width=line_px(2.5))) for r in runs]
+        self.trails = [Trail(r.color) for r in runs]
         self.grad_arrows = [Arrow(self.plot, r.color) for r in runs]
         self.vel_arrows = [Arrow(self.plot, r.color, dashed=True) for r in runs]
         self._brushes = [pg.mkBrush(r.color) for r in runs]
@@ -216,12 +215,11 @@ class ContourView(PlotView):
             self._now = []
             self.points.clear()
             for trail in self.trails:
-                trail.setData([], [])
+                trail.points = np.empty((0, 2))
             self.relayout()
             return
         for i, trail in enumerate(self.trails):
-            xy = s.trail(i)
-            trail.setData(xy[:, 0], xy[:, 1])
+            trail.points = s.trail(i)  # drawn by relayout, at the view's pixel size
             trail.setVisible(show["trails"])
         self.points.setData(pos=np.array([f.params[0] for f in frame]), brush=self._brushes)
         self._now = [
@@ -234,6 +232,8 @@ class ContourView(PlotView):
     def relayout(self) -> None:
         """Arrows scaled to the view and clipped to it; markers kept inside it."""
         vb, show = self.plot.vb, self.session.display
+        for trail in self.trails:
+            trail.redraw(vb)
         px, (lo, hi) = pixel_size(vb), inset(vb)
         width_px = vb.width() or 600.0
         for arrows, on, vecs in ((self.grad_arrows, show["gradient"], [r.down for r in self._now]),

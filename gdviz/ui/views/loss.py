@@ -149,6 +149,10 @@ class LossView(QWidget):
                 curve = pg.PlotDataItem(pen=pen, name=name, antialias=False)  # crisp 1 px
                 # a start that is not finite at step 0 has no curve: it is drawn empty
                 curve.setSkipFiniteCheck(True)
+                # at most about two points per pixel column, each column's lowest and
+                # highest value kept: the same picture as every step drawn
+                curve.setDownsampling(auto=True, method="peak")
+                curve.setClipToView(True)
                 plot.addItem(curve)
                 curves.append(curve)
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):

@@ -64,6 +64,46 @@ def clip_end(p: np.ndarray, q: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np
     return p + max(t, 0.0) * d
 
 
+CELL_PX = 0.5  # a trail keeps one point per this many pixels (a cell) it passes through
+
+
+def pixel_path(xy: np.ndarray, origin: tuple[float, float],
+               px: tuple[float, float]) -> np.ndarray:
+    """The points of the polyline ``xy (n, 2)`` that make a difference on screen at pixel
+    size ``px``: the first, the last, and each that lies in another cell of ``CELL_PX``
+    pixels (counted from ``origin``) than the point before it. A run creeping or circling
+    within half a pixel draws as one point there, which looks the same and costs a
+    fraction (a converged run repeats one pixel for thousands of steps)."""
+    if len(xy) <= 2:
+        return xy
+    cells = np.floor((xy - origin) * (1.0 / (CELL_PX * np.asarray(px))))
+    moved = cells[1:] != cells[:-1]
+    keep = np.empty(len(xy), dtype=bool)
+    keep[0] = True
+    np.logical_or(moved[:, 0], moved[:, 1], out=keep[1:])
+    keep[-1] = True
+    return xy[keep]
+
+
+class Trail(pg.PlotCurveItem):
+    """A run's path on a map: ``points (n, 2)`` is the whole path; what is drawn is its
+    ``pixel_path`` at the view's current pixel size (``redraw`` after a pan, zoom or
+    resize)."""
+
+    def __init__(self, color: str, width: float = 2.5) -> None:
+        super().__init__(pen=pg.mkPen(color, width=line_px(width)))
+        self.points = np.empty((0, 2))
+
+    def set_points(self, xy: np.ndarray, vb: pg.ViewBox) -> None:
+        self.points = xy
+        self.redraw(vb)
+
+    def redraw(self, vb: pg.ViewBox) -> None:
+        (x0, _), (y0, _) = view_box(vb)
+        shown = pixel_path(self.points, (x0, y0), pixel_size(vb))
+        self.setData(shown[:, 0], shown[:, 1])
+
+
 class Arrow:
     """A line with a head of fixed screen size; ``start``/``end`` are the drawn points."""
 
@@ -76,6 +116,7 @@ class Arrow:
                                  brush=qcolor(color, alpha))
         self.start: np.ndarray | None = None
         self.end: np.ndarray | None = None
+        self._shape: tuple[float, float] | None = None  # the head's (angle, length)
         for item in (self.line, self.head):
             item.setZValue(z)
             plot.addItem(item)
@@ -86,8 +127,13 @@ class Arrow:
         self.start, self.end = p, q
         self.line.setData([p[0], q[0]], [p[1], q[1]])
         sx, sy = (q[0] - p[0]) / px[0], -(q[1] - p[1]) / px[1]  # screen y points down
-        self.head.setStyle(angle=float(np.degrees(np.arctan2(-sy, -sx))),
-                           headLen=min(line_px(HEAD_PX), 0.7 * float(np.hypot(sx, sy))))
+        # the head's shape is rebuilt only when it turns or grows visibly (a tenth of a
+        # degree, a tenth of a pixel): rebuilding it costs more than drawing it
+        shape = (round(float(np.degrees(np.arctan2(-sy, -sx))), 1),
+                 round(min(line_px(HEAD_PX), 0.7 * float(np.hypot(sx, sy))), 1))
+        if shape != self._shape:
+            self._shape = shape
+            self.head.setStyle(angle=shape[0], headLen=shape[1])
         self.head.setPos(float(q[0]), float(q[1]))
         self.line.show()
         self.head.show()
