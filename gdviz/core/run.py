@@ -373,7 +373,7 @@ def record(stepper: Stepper, steps: int,
     n, dim = s.params.shape
     params = np.empty((steps + 1, n, dim))
     loss = np.empty((steps + 1, n))
-    grad_sq = np.empty((steps + 1, n))
+    grad_norm = np.empty((steps + 1, n))
     for k in range(steps + 1):
         if k:
             if before is not None:
@@ -381,12 +381,12 @@ def record(stepper: Stepper, steps: int,
             s = stepper.advance()
         params[k] = s.params
         loss[k] = s.loss
-        grad_sq[k] = stepper.grad_sq()
+        np.sqrt(stepper.grad_sq(), out=grad_norm[k])
         if k < steps and not stepper.running:  # all stopped: hold the last rows
             params[k + 1:] = s.params
             loss[k + 1:] = s.loss
-            grad_sq[k + 1:] = grad_sq[k]
+            grad_norm[k + 1:] = grad_norm[k]
             break
     opt = stepper.optimizer
     return Trajectory(stepper.landscape.name, opt.name, dict(opt.hyper), params, loss,
-                      np.sqrt(grad_sq, out=grad_sq), s.status.copy(), s.stopped_at.copy())
+                      grad_norm, s.status.copy(), s.stopped_at.copy())
