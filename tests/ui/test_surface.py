@@ -178,3 +178,22 @@ def test_camera_azimuth_of_grids():
     u, v = (x + y) / np.sqrt(2), (y - x) / np.sqrt(2)
     assert camera_azimuth(g, g, 25 * v**2 + u**2) == pytest.approx(-135.0)  # along x = y
     assert camera_azimuth(g, g, x**2 - y**2) == AZIMUTH  # a saddle: two lows, no valley
+
+
+def test_line_widths_and_point_sizes_follow_the_screen_s_pixel_ratio(view, monkeypatch):
+    """OpenGL counts the screen's pixels: on a screen with twice as many per window pixel
+    (a second screen at 200 %), lines and points are set twice as wide, and set again
+    when the window moves there."""
+    from PyQt6.QtCore import QEvent
+    from PyQt6.QtWidgets import QApplication
+
+    from gdviz.ui.views.surface import LINE_PX, POINT_PX
+
+    ratio = view.gl.devicePixelRatioF()
+    assert view.lines[0].width == pytest.approx(LINE_PX * ratio)
+    assert view.points.size == pytest.approx(POINT_PX * ratio)
+    monkeypatch.setattr(view.gl, "devicePixelRatioF", lambda: 2.0 * ratio)
+    QApplication.sendEvent(view.gl, QEvent(QEvent.Type.DevicePixelRatioChange))
+    assert all(line.width == pytest.approx(2 * LINE_PX * ratio)
+               for line in view.lines + view.ghosts)
+    assert view.points.size == pytest.approx(2 * POINT_PX * ratio)

@@ -12,7 +12,7 @@ import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 
 from gdviz.ui import style
-from gdviz.ui.views.surface import SOFT_SHADER
+from gdviz.ui.views.surface import SOFT_SHADER, GLView
 
 HEAD_SHARE = 0.35  # a head is at most this share of its arrow
 HEAD_WIDTH = 0.4  # a head's radius at its base, as a share of its length
@@ -33,12 +33,12 @@ class Arrow3D:
     """A run's arrow in ``view``: the shaft a ``GLLinePlotItem``, the head a cone
     ``GLMeshItem`` of GL length at most ``head``. Dashed arrows are fainter."""
 
-    def __init__(self, view: gl.GLViewWidget, color: str, head: float,
+    def __init__(self, view: GLView, color: str, head: float,
                  dashed: bool = False, depth: int = 3) -> None:
         alpha = 170 if dashed else 255
         self.head_length, self.dashed = head, dashed
         self.shaft = gl.GLLinePlotItem(color=style.qcolor(color, alpha),
-                                       width=style.line_px(2.5), antialias=True,
+                                       width=view.px(2.5), antialias=True,
                                        mode="lines", glOptions="translucent")
         self.head = gl.GLMeshItem(meshdata=cone(style.qcolor(color, alpha).getRgbF()),
                                   smooth=False, shader=SOFT_SHADER, glOptions="translucent")

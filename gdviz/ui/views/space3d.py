@@ -46,6 +46,7 @@ AZIMUTH = -58.0  # degrees from +x towards +y
 SURFACE_ALPHA = (0.3, 0.12)  # the lowest level's opacity and the highest's
 SURFACE_COLOURS = (0.1, 0.85)  # colormap positions of the lowest and the highest level
 LINE_PX = 3.0
+FRAME_PX = 1.2  # the box's edges
 POINT_PX, FOCUS_PX = 11, 17
 MINIMUM_PX = 9
 ARROW_LONGEST = 0.2  # the longest arrow of a kind, as a share of SIDE
@@ -99,13 +100,13 @@ class SpaceView(QWidget):
         self._cmap = pg.colormap.get(style.COLORMAP)
         self.caption, self.gl = captioned_gl_view(self)
 
-        self.frame = gl.GLLinePlotItem(mode="lines", width=style.line_px(1.2), antialias=True,
+        self.frame = gl.GLLinePlotItem(mode="lines", width=self.gl.px(FRAME_PX), antialias=True,
                                        color=style.qcolor(style.THEME.foreground, FRAME_ALPHA),
                                        glOptions="translucent")
         self.gl.addItem(self.frame)
         self.surfaces: list[gl.GLMeshItem] = []
         self.labels = GLLabels(self.gl)
-        self.minima = [gl.GLScatterPlotItem(size=style.line_px(px), color=c, pxMode=True,
+        self.minima = [gl.GLScatterPlotItem(size=self.gl.px(px), color=c, pxMode=True,
                                             glOptions=ON_TOP)
                        for px, c in ((MINIMUM_PX + 5, (0, 0, 0, 1)), (MINIMUM_PX, (1, 1, 1, 1)))]
         self.points = gl.GLScatterPlotItem(pxMode=True, glOptions=ON_TOP)
@@ -122,8 +123,16 @@ class SpaceView(QWidget):
         session.sigRunsChanged.connect(self._on_runs)
         session.sigStepChanged.connect(self.draw_runs)
         session.sigSelectionChanged.connect(self.draw_runs)
+        self.gl.sigPixelRatioChanged.connect(self._on_pixel_ratio)
         self._on_runs()
         self._on_landscape()
+
+    def _on_pixel_ratio(self) -> None:
+        """Another screen: every line width and point size again in its pixels."""
+        self.frame.setData(width=self.gl.px(FRAME_PX))
+        for item, px in zip(self.minima, (MINIMUM_PX + 5, MINIMUM_PX), strict=True):
+            item.setData(size=self.gl.px(px))
+        self._on_runs()
 
     @property
     def active(self) -> bool:
@@ -212,7 +221,7 @@ class SpaceView(QWidget):
         runs = self.session.runs
         self.trails = []
         for r in runs:
-            trail = gl.GLLinePlotItem(color=style.qcolor(r.color), width=style.line_px(LINE_PX),
+            trail = gl.GLLinePlotItem(color=style.qcolor(r.color), width=self.gl.px(LINE_PX),
                                       antialias=True, mode="line_strip", glOptions="translucent")
             trail.setDepthValue(2)
             self.gl.addItem(trail)
@@ -239,8 +248,8 @@ class SpaceView(QWidget):
             trail.setVisible(show["trails"] and len(pos) > 1)
         now = np.array([f.params[0] for f in frame])
         colours = np.array([style.qcolor(r.color).getRgbF() for r in s.runs])
-        sizes = np.full(len(now), style.line_px(POINT_PX), dtype=np.float32)
-        sizes[focus] = style.line_px(FOCUS_PX)
+        sizes = np.full(len(now), self.gl.px(POINT_PX), dtype=np.float32)
+        sizes[focus] = self.gl.px(FOCUS_PX)
         self.points.setData(pos=scale.gl(now), color=colours, size=sizes)
         self.points.setVisible(True)
         running = [str(f.status[0]) == RUNNING for f in frame]

@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
-from PyQt6.QtCore import Qt
+from PyQt6.QtCore import QEvent, Qt, pyqtSignal
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gdviz.core.probe import Box
@@ -102,7 +102,25 @@ def camera_azimuth(gx: Array, gy: Array, gz: Array) -> float:
     return float(np.degrees(np.arctan2(axes[1, 1], axes[0, 1])) % 180.0 - 180.0)
 
 
-def captioned_gl_view(owner: QWidget) -> tuple[QLabel, gl.GLViewWidget]:
+class GLView(gl.GLViewWidget):
+    """A GLViewWidget whose line widths and point sizes are set in the window's pixels:
+    OpenGL counts the screen's own, so ``px`` converts (the presenter scale and the
+    screen's pixel ratio), and ``sigPixelRatioChanged`` asks the owner to set them again
+    when the window moves to a screen with another scale factor."""
+
+    sigPixelRatioChanged = pyqtSignal()
+
+    def px(self, width: float) -> float:
+        """``width`` window pixels (at the presenter scale) in the screen's pixels."""
+        return style.line_px(width) * self.devicePixelRatioF()
+
+    def event(self, ev: QEvent | None) -> bool:
+        if ev is not None and ev.type() == QEvent.Type.DevicePixelRatioChange:
+            self.sigPixelRatioChanged.emit()
+        return super().event(ev)
+
+
+def captioned_gl_view(owner: QWidget) -> tuple[QLabel, GLView]:
     """A caption line over a GL view, filling ``owner`` (its whole layout)."""
     caption = QLabel(owner)
     caption.setFont(style.font(style.FONT_PT, bold=True))
@@ -116,10 +134,10 @@ def captioned_gl_view(owner: QWidget) -> tuple[QLabel, gl.GLViewWidget]:
     return caption, view
 
 
-def gl_view(parent: QWidget) -> gl.GLViewWidget:
+def gl_view(parent: QWidget) -> GLView:
     """A GL view for a 3-D scene: a depth buffer, multisampling, the theme's background,
     ``HINT`` as its tooltip; the keyboard stays with the window."""
-    view = gl.GLViewWidget(parent)
+    view = GLView(parent)
     fmt = view.format()
     fmt.setDepthBufferSize(24)  # without it hidden faces show through
     fmt.setSamples(4)  # multisampling: smooth silhouettes and trails
@@ -211,7 +229,8 @@ class SurfaceView(QWidget):
         self.gl.addItem(self.surface)
         self.lines: list[gl.GLLinePlotItem] = []
         self.ghosts: list[gl.GLLinePlotItem] = []
-        self.points = gl.GLScatterPlotItem(size=POINT_PX, pxMode=True, glOptions=ON_TOP)
+        self.points = gl.GLScatterPlotItem(size=self.gl.px(POINT_PX), pxMode=True,
+                                           glOptions=ON_TOP)
         self.points.setDepthValue(3)
         self.points.setVisible(False)
         self.gl.addItem(self.points)
@@ -220,6 +239,7 @@ class SurfaceView(QWidget):
         session.sigDisplayChanged.connect(self._on_display)
         session.sigRunsChanged.connect(self._on_runs)
         session.sigStepChanged.connect(self._update_trails)
+        self.gl.sigPixelRatioChanged.connect(self._on_pixel_ratio)
         self._on_runs()
         self._on_landscape()
 
@@ -270,10 +290,15 @@ class SurfaceView(QWidget):
         self.ghosts = [self._line(run.color, GHOST_ALPHA, ON_TOP, 1) for run in self.session.runs]
         self._update_trails()
 
+    def _on_pixel_ratio(self) -> None:
+        self.points.setData(size=self.gl.px(POINT_PX))
+        for line in self.lines + self.ghosts:
+            line.setData(width=self.gl.px(LINE_PX))
+
     def _line(self, color: str, alpha: int, options: str | dict[object, object],
               depth: int) -> gl.GLLinePlotItem:
         """A trail item in the run's colour, drawn after the surface and in depth order."""
-        line = gl.GLLinePlotItem(color=style.qcolor(color, alpha), width=LINE_PX,
+        line = gl.GLLinePlotItem(color=style.qcolor(color, alpha), width=self.gl.px(LINE_PX),
                                  antialias=True, mode="line_strip", glOptions=options)
         line.setDepthValue(depth)
         line.setVisible(False)
