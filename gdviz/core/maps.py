@@ -96,9 +96,10 @@ def final_state(stepper: Stepper, steps: int, tick: Callable[[int], None] | None
 def _store(end: FinalState, rows: IntArray, s: Snapshot,
            which: npt.NDArray[np.bool_]) -> None:
     """Copy the starts ``which`` selects from ``s`` to their ``rows`` of ``end``."""
-    rows = rows[which]
-    end.params[rows], end.loss[rows] = s.params[which], s.loss[which]
-    end.status[rows], end.stopped_at[rows] = s.status[which], s.stopped_at[which]
+    index = np.flatnonzero(which)
+    rows = rows[index]
+    end.params[rows], end.loss[rows] = s.params.take(index, axis=0), s.loss[index]
+    end.status[rows], end.stopped_at[rows] = s.status[index], s.stopped_at[index]
 
 
 @dataclass(frozen=True)

@@ -181,7 +181,6 @@ class Stepper:
         self.snapshot: Snapshot
         self._active: npt.NDArray[np.bool_]
         self._all_active: bool
-        self._keep: npt.NDArray[np.bool_] | None  # _active repeated along each row
         self.restore(Snapshot(0, params, optimizer.init(params), loss, grad, status,
                               np.zeros(n, dtype=np.int64)))
         self._grad_sq = grad, grad_sq
@@ -221,15 +220,6 @@ class Stepper:
     def _set_active(self, active: npt.NDArray[np.bool_]) -> None:
         self._active = active
         self._all_active = bool(active.all())
-        self._keep = None
-
-    def _keep_rows(self) -> npt.NDArray[np.bool_]:
-        """``_active`` repeated along each row of the params, ``(n, dim)``: np.where is
-        several times faster with it than with a broadcast ``(n, 1)`` column."""
-        if self._keep is None:
-            n, dim = self.snapshot.params.shape
-            self._keep = np.repeat(self._active, dim).reshape(n, dim)
-        return self._keep
 
     def grad_sq(self) -> Array:
         """``squared_norm`` of the snapshot's gradients, ``(n,)``: computed once a step."""
@@ -268,11 +258,15 @@ class Stepper:
         s = self.snapshot
         state = type(s.state)(*(f.take(rows, axis=0) if isinstance(f, np.ndarray)
                                 and f.shape == s.params.shape else f for f in s.state))
+        active = self._active.take(rows)
+        # all running (as when final_state drops the stopped starts): no strings to gather
+        status = (np.full(len(rows), RUNNING, dtype=s.status.dtype) if active.all()
+                  else s.status.take(rows))
         sub = copy.copy(self)
         sub.first = self.first + rows if isinstance(self.first, int) else self.first[rows]
-        sub.restore(Snapshot(s.step, s.params.take(rows, axis=0), state, s.loss.take(rows),
-                             s.grad.take(rows, axis=0), s.status.take(rows),
-                             s.stopped_at.take(rows)))
+        sub.snapshot = Snapshot(s.step, s.params.take(rows, axis=0), state, s.loss.take(rows),
+                                s.grad.take(rows, axis=0), status, s.stopped_at.take(rows))
+        sub._set_active(active)  # what restore would find, without comparing strings
         sub._grad_sq = sub.snapshot.grad, self.grad_sq().take(rows)
         return sub
 
@@ -301,26 +295,39 @@ class Stepper:
         if self._all_active:
             stopped_at = np.full(len(stopped_at), s.step + 1, dtype=np.int64)
         else:
-            keep = self._keep_rows()
-            params = np.where(keep, params, s.params)
-            grad = np.where(keep, grad, s.grad)
+            params = _where_rows(active, params, s.params)
+            grad = _where_rows(active, grad, s.grad)
             loss = np.where(active, loss, s.loss)
             grad_sq = np.where(active, grad_sq, self.grad_sq())
             stopped_at = np.where(active, s.step + 1, stopped_at)
-            state = _freeze_stopped(state, s.state, keep)
+            state = _freeze_stopped(state, s.state, active, s.params.shape)
         self.snapshot = Snapshot(s.step + 1, params, state, loss, grad, status, stopped_at)
         self._grad_sq = grad, grad_sq
         self.snapshot = self._mark_converged(self.snapshot)
         return self.snapshot
 
 
-def _freeze_stopped(new: Any, old: Any, keep: npt.NDArray[np.bool_]) -> Any:
+def _freeze_stopped(new: Any, old: Any, active: npt.NDArray[np.bool_],
+                    shape: tuple[int, ...]) -> Any:
     """``new`` state with the stopped starts' rows of every per-point array (shaped like
-    ``keep``, the params' shape) taken from ``old`` (scalars such as the step count are
-    shared by all starts and go on)."""
+    the params, ``shape``) taken from ``old`` (scalars such as the step count are shared
+    by all starts and go on)."""
     return type(new)(*(
-        np.where(keep, n, o) if isinstance(n, np.ndarray) and n.shape == keep.shape else n
+        _where_rows(active, n, o) if isinstance(n, np.ndarray) and n.shape == shape else n
         for n, o in zip(new, old, strict=True)))
+
+
+def _where_rows(active: npt.NDArray[np.bool_], new: npt.NDArray[Any],
+               old: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``np.where(active[:, None], new, old)`` for ``(n, k)`` arrays, bit for bit: each
+    row moves as one ``k``-element item (numpy's where over a short last axis is several
+    times slower)."""
+    if new.ndim != 2 or new.dtype != old.dtype or new.shape != old.shape:
+        return np.where(active[:, None], new, old)
+    row = np.dtype((np.void, new.dtype.itemsize * new.shape[1]))
+    picked = np.where(active, np.ascontiguousarray(new).view(row)[:, 0],
+                      np.ascontiguousarray(old).view(row)[:, 0])
+    return picked.view(new.dtype).reshape(new.shape)
 
 
 @dataclass(frozen=True)

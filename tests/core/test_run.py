@@ -12,7 +12,7 @@ import pytest
 import gdviz
 from gdviz.core.landscapes import LANDSCAPES, get_landscape
 from gdviz.core.optimizers import make_optimizer
-from gdviz.core.run import DIVERGENCE_SCALE, Snapshot, Stepper, Trajectory
+from gdviz.core.run import DIVERGENCE_SCALE, Snapshot, Stepper, Trajectory, _where_rows
 
 LANDSCAPES_1D = [name for name, land in LANDSCAPES.items() if land.dim == 1]
 
@@ -315,6 +315,19 @@ def test_a_subset_goes_on_as_its_starts_do_in_the_whole(landscape, name, hyper, 
                         s.status[rows], s.stopped_at[rows])
         assert_same_snapshot(part.advance(), want)
         np.testing.assert_array_equal(part.grad_sq(), whole.grad_sq()[rows])
+
+
+@pytest.mark.parametrize("shape", [(7, 1), (7, 2), (7, 3), (7, 40)])
+def test_stopped_rows_are_held_bit_for_bit(shape):
+    rng = np.random.default_rng(4)
+    new, old = rng.standard_normal(shape), rng.standard_normal(shape)
+    new[0, 0], new[1, -1], old[2, 0], old[3, -1] = np.nan, -0.0, np.inf, -np.nan
+    active = np.array([True, False, True, False, False, True, True])
+    ints = rng.integers(-9, 9, shape), rng.integers(-9, 9, shape)
+    for a, b in ((new, old), ints, (new, old.astype(np.float32))):
+        want = np.where(active[:, None], a, b)
+        got = _where_rows(active, a, b)
+        assert got.dtype == want.dtype and got.tobytes() == want.tobytes()
 
 
 def test_set_optimizer_changes_only_later_steps():
