@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from PyQt6.QtCore import QObject, Qt
+from PyQt6.QtCore import QObject, QRect, Qt
 from PyQt6.QtGui import QAction, QKeySequence
 from PyQt6.QtWidgets import QDockWidget, QMainWindow
 
@@ -38,6 +38,7 @@ class LectureKeys(QObject):
         self.present_action = self._action("Presenter layout (full screen)", "F11",
                                            self.toggle_presenter)
         self._hidden: list[QDockWidget] = []  # the panels the presenter layout hid
+        self._normal: QRect | None = None  # the window's place before it went full screen
 
     def _action(self, text: str, key: str, slot: Callable[[], object]) -> QAction:
         action = QAction(text, self.window)
@@ -88,6 +89,19 @@ class LectureKeys(QObject):
                         if dock.objectName() in hidden]
         for dock in self._hidden:
             dock.hide()
+        self._full_screen()
+
+    def _full_screen(self) -> None:
+        """Full screen on the window's screen. The window takes the screen's size itself
+        first, for a display without a window manager to do it (a projector driven by a
+        bare X server), once the hidden panels no longer count in its minimum size."""
+        layout = self.window.layout()
+        if layout is not None:
+            layout.activate()
+        screen = self.window.screen()
+        if screen is not None and not self.window.isFullScreen():
+            self._normal = self.window.geometry()
+            self.window.setGeometry(screen.geometry())
         self.window.showFullScreen()
 
     def toggle_presenter(self) -> None:
@@ -98,12 +112,15 @@ class LectureKeys(QObject):
                 dock.show()
             self._hidden = []
             self.window.showNormal()
+            if self._normal is not None:
+                self.window.setGeometry(self._normal)
             return
         self._hidden = [dock for dock in self.window.findChildren(QDockWidget)
                         if dock.isVisible() and dock.objectName() in SIDE_PANELS]
         for dock in self._hidden:
             dock.hide()
-        self.window.showFullScreen()
+        self.window.statusBar().clearMessage()  # the mouse hint: the room is the runs'
+        self._full_screen()
         loss = self.window.findChild(QDockWidget, "loss")
         if isinstance(loss, QDockWidget):  # the enlarged legend and axes need room
             screen = self.window.screen()

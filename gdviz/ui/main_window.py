@@ -43,7 +43,7 @@ from gdviz.ui.panels.equation import EquationPanel
 from gdviz.ui.panels.landscape import LandscapePanel
 from gdviz.ui.panels.optimizers import OptimizerPanel
 from gdviz.ui.panels.transport import TransportBar
-from gdviz.ui.render import has_gl
+from gdviz.ui.render import gl_placeholder, has_gl
 from gdviz.ui.session import Session
 from gdviz.ui.space_mode import SpaceMode
 from gdviz.ui.stability_job import StabilityMaps
@@ -82,8 +82,7 @@ class MainWindow(QMainWindow):
 
             self.surface = SurfaceView(session)
         else:
-            self.surface = QLabel("The 3-D surface needs a display with OpenGL.")
-            self.surface.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.surface = gl_placeholder("The 3-D surface")
         self.pair = QSplitter(Qt.Orientation.Horizontal)
         self.pair.addWidget(self.contour)
         self.pair.addWidget(self.surface)
@@ -129,6 +128,9 @@ class MainWindow(QMainWindow):
         self.cursor_label = QLabel()
         self.runs_label = QLabel()
         self.runs_label.setTextFormat(Qt.TextFormat.RichText)
+        # many runs make a long line: it is cut at the window's edge (the whole of it in
+        # the tooltip) instead of widening the window past the screen
+        self.runs_label.setMinimumWidth(1)
         self.statusBar().addWidget(self.cursor_label)
         self.statusBar().addPermanentWidget(self.runs_label)
 
@@ -314,6 +316,7 @@ class MainWindow(QMainWindow):
         for r, text in zip(s.runs, s.run_states(), strict=True):
             parts.append(f"<span style='color:{r.color}'>■</span> {html.escape(text)}")
         self.runs_label.setText("&nbsp;&nbsp;".join(parts))
+        self.runs_label.setToolTip("\n".join(s.run_states()))
 
     def _show_shortcuts(self) -> None:
         rows = [(a.text().replace("&", ""), a.shortcut().toString())

@@ -49,6 +49,17 @@ def has_gl() -> bool:
     return QGuiApplication.platformName() not in ("offscreen", "minimal")
 
 
+def gl_placeholder(what: str) -> QLabel:
+    """What a window shows instead of a 3-D view without OpenGL: a centred, wrapped line
+    saying why (so its width never forces the window's)."""
+    why = ("left out (GDVIZ_NO_GL is set)" if os.environ.get(NO_GL, "") not in ("", "0")
+           else "needs a display with OpenGL")
+    label = QLabel(f"{what} {why}.")
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    label.setWordWrap(True)
+    return label
+
+
 def landscape_views(scenario: Scenario) -> tuple[str, ...]:
     """The views that fit the race: a map and a surface in 2-D, a curve in 1-D, parameter
     space and the plane through the focused point in 3-D, the data with the decision

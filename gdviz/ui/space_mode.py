@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PyQt6.QtCore import QObject, Qt, pyqtSignal
-from PyQt6.QtWidgets import QLabel, QSplitter, QWidget
+from PyQt6.QtWidgets import QSplitter, QWidget
 
-from gdviz.ui.render import has_gl
+from gdviz.ui.render import gl_placeholder, has_gl
 from gdviz.ui.session import Session
 from gdviz.ui.views.plane_slice import PlaneView
 
@@ -38,8 +38,7 @@ class SpaceMode(QObject):
 
             self.space = SpaceView(session)
         else:
-            self.space = QLabel("The 3-D view of parameter space needs a display with OpenGL.")
-            self.space.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.space = gl_placeholder("The 3-D view of parameter space")
         self.plane = PlaneView(session)
         self.page = QSplitter(Qt.Orientation.Horizontal)
         self.page.addWidget(self.space)

@@ -393,16 +393,22 @@ def test_presenter_mode_enlarges_and_hides_the_side_panels(qtbot, tmp_path):
     out = tmp_path / "present.png"
     done = gui("--scenario", "ravine", "--present", "--steps", "30", "--screenshot", str(out))
     assert done.returncode == 0, done.stderr
-    assert not QImage(str(out)).isNull()
+    image = QImage(str(out))
+    screen = QApplication.primaryScreen()
+    # the whole screen and no more, even where the large fonts with every panel shown
+    # would need a wider window (this display is small)
+    assert image.size() == screen.size() * screen.devicePixelRatio()
     from gdviz.ui import style
 
     window = open_window(qtbot, Session("rosenbrock"))
+    before = window.geometry()
     shown = {name for name, dock in window.docks.items() if dock.isVisible()}
     window.lecture.toggle_presenter()
     assert window.isFullScreen() and window.docks["loss"].isVisible()
+    assert window.geometry() == screen.geometry()
     assert not any(window.docks[n].isVisible() for n in ("landscape", "optimizers", "about"))
     window.lecture.toggle_presenter()
-    assert not window.isFullScreen()
+    assert not window.isFullScreen() and window.geometry() == before
     assert {name for name, dock in window.docks.items() if dock.isVisible()} == shown
     assert style.SCALE == 1.0  # the font scale is a start-up choice of the process
 

@@ -2,7 +2,8 @@
 
 The buttons use QActions carrying the keyboard shortcuts (Space, →, ←, Home, R); the
 main window adds ``bar.actions()`` to itself so the keys work anywhere in the window.
-Wide, the bar is one row; narrow (e.g. docked at a side), its three parts stack.
+Wide, the bar is one row; less wide, two (the timeline over the settings); narrower, the
+parts of a row that does not fit stack (e.g. docked at a side).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from PyQt6.QtWidgets import (
     QCheckBox,
     QHBoxLayout,
     QLabel,
+    QLayout,
+    QLayoutItem,
     QSpinBox,
     QStyle,
     QToolButton,
@@ -117,30 +120,39 @@ class TransportBar(QWidget):
             button.setAutoRaise(True)
             buttons.addWidget(button)
         buttons.addWidget(self.step_label)
-        settings = QHBoxLayout()
+        settings = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         settings.addWidget(self.speed)
         settings.addWidget(self.steps)
         settings.addWidget(self.seed)
+        # two halves side by side (wide), one over the other (less wide), and within a
+        # half that does not fit in a row its parts stacked (narrow, e.g. docked at a side)
+        self._top = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._top.addLayout(buttons)
+        self._top.addWidget(self.scrubber, 1)
+        self._bottom = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self._bottom.addLayout(settings)
+        self._bottom.addWidget(self.stop_on_convergence)
         self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self._box.setContentsMargins(6, 6, 6, 6)
-        self._box.addLayout(buttons)
-        self._box.addWidget(self.scrubber, 1)
-        self._box.addLayout(settings)
-        self._box.addWidget(self.stop_on_convergence)
+        self._box.addLayout(self._top)
+        self._box.addLayout(self._bottom)
+        self._rows = (self._box, self._top, self._bottom, settings)  # each a row or stacked
+        # the bar asks only for its narrowest width: a row that does not fit (large fonts
+        # on a small screen) stacks instead of widening the window past the screen
+        self.setMinimumWidth(_stacked_width(self._box) + 12)
 
     def row_width(self) -> int:
         """The least width the bar needs as one row: its parts side by side."""
-        box = self._box
-        parts = [box.itemAt(k) for k in range(box.count())]
-        return sum(p.minimumSize().width() for p in parts if p is not None) + \
-            box.spacing() * (len(parts) - 1) + 12 + self.scrubber.minimumWidth()
+        return _row_width(self._box) + 12
 
     def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 - Qt API
-        # one row when it fits (large fonts need more room), else the parts stacked
-        wide = self.width() >= max(WIDE, self.row_width())
-        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
-        if self._box.direction() != direction:
-            self._box.setDirection(direction)
+        # one row when it fits (large fonts need more room), else a row per part that fits
+        for box in self._rows:
+            fits = self.width() >= max(WIDE if box is self._box else 0, _row_width(box) + 12)
+            direction = (QBoxLayout.Direction.LeftToRight if fits
+                         else QBoxLayout.Direction.TopToBottom)
+            if box.direction() != direction:
+                box.setDirection(direction)
         super().resizeEvent(event)
 
     # ---- session -> widgets ------------------------------------------------------------
@@ -183,3 +195,20 @@ def _spin_box(lo: int, hi: int, prefix: str = "", suffix: str = "") -> QSpinBox:
     box.setSuffix(suffix)
     box.setKeyboardTracking(False)  # typing "5000" must not apply 5, 50 and 500 first
     return box
+
+
+def _items(box: QLayout) -> list[QLayoutItem]:
+    return [item for k in range(box.count()) if (item := box.itemAt(k)) is not None]
+
+
+def _row_width(box: QLayout) -> int:
+    """The least width of ``box`` with it and every layout in it as a row."""
+    widths = [_row_width(sub) if (sub := item.layout()) is not None
+              else item.minimumSize().width() for item in _items(box)]
+    return sum(widths) + box.spacing() * (len(widths) - 1)
+
+
+def _stacked_width(box: QLayout) -> int:
+    """The least width of ``box`` with every layout in it stacked: its widest part."""
+    return max(_stacked_width(sub) if (sub := item.layout()) is not None
+               else item.minimumSize().width() for item in _items(box))
