@@ -258,15 +258,12 @@ class Stepper:
         s = self.snapshot
         state = type(s.state)(*(f.take(rows, axis=0) if isinstance(f, np.ndarray)
                                 and f.shape == s.params.shape else f for f in s.state))
-        active = self._active.take(rows)
-        # all running (as when final_state drops the stopped starts): no strings to gather
-        status = (np.full(len(rows), RUNNING, dtype=s.status.dtype) if active.all()
-                  else s.status.take(rows))
         sub = copy.copy(self)
         sub.first = self.first + rows if isinstance(self.first, int) else self.first[rows]
         sub.snapshot = Snapshot(s.step, s.params.take(rows, axis=0), state, s.loss.take(rows),
-                                s.grad.take(rows, axis=0), status, s.stopped_at.take(rows))
-        sub._set_active(active)  # what restore would find, without comparing strings
+                                s.grad.take(rows, axis=0), s.status.take(rows),
+                                s.stopped_at.take(rows))
+        sub._set_active(self._active.take(rows))  # what restore would find, without strings
         sub._grad_sq = sub.snapshot.grad, self.grad_sq().take(rows)
         return sub
 
