@@ -197,3 +197,29 @@ def test_line_widths_and_point_sizes_follow_the_screen_s_pixel_ratio(view, monke
     assert all(line.width == pytest.approx(2 * LINE_PX * ratio)
                for line in view.lines + view.ghosts)
     assert view.points.size == pytest.approx(2 * POINT_PX * ratio)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_quick_vertex_normals_equal_pyqtgraph_s(seed):
+    from pyqtgraph.opengl.MeshData import MeshData
+
+    from gdviz.ui.views.gl_mesh import QuickMeshData
+
+    rng = np.random.default_rng(seed)
+    z = rng.normal(size=(12, 9))
+    grid = MeshData.cylinder(rows=5, cols=7, radius=[1.0, 2.0])  # any closed-ish mesh
+    for verts, faces in ((np.column_stack([np.indices(z.shape).reshape(2, -1).T, z.ravel()]),
+                          _grid_faces(*z.shape)),
+                         (grid.vertexes(), grid.faces())):
+        slow = MeshData(vertexes=verts, faces=faces)
+        quick = QuickMeshData(vertexes=verts, faces=faces)
+        np.testing.assert_allclose(quick.vertexNormals(), slow.vertexNormals(), atol=1e-6)
+        np.testing.assert_allclose(quick.vertexNormals(indexed="faces"),
+                                   slow.vertexNormals(indexed="faces"), atol=1e-6)
+
+
+def _grid_faces(rows: int, cols: int) -> np.ndarray:
+    k = np.arange((rows - 1) * (cols - 1))
+    i, j = k // (cols - 1), k % (cols - 1)
+    a, b, c, d = i * cols + j, i * cols + j + 1, (i + 1) * cols + j, (i + 1) * cols + j + 1
+    return np.concatenate([np.column_stack([a, b, d]), np.column_stack([a, d, c])])

@@ -32,6 +32,7 @@ from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.views.arrows3d import Arrow3D
 from gdviz.ui.views.gl_labels import GLLabels, Label
+from gdviz.ui.views.gl_mesh import mesh_item
 from gdviz.ui.views.level_surfaces import Box3, LevelSurface, level_surfaces
 from gdviz.ui.views.plotview import stop_text
 from gdviz.ui.views.surface import ON_TOP, SOFT_SHADER, captioned_gl_view
@@ -205,9 +206,8 @@ class SpaceView(QWidget):
             rgb = self._cmap.map(np.interp(t, (0, 1), SURFACE_COLOURS), mode="float")[:3]
             alpha = np.interp(t, (0, 1), SURFACE_ALPHA)
             colours = np.tile([*rgb, alpha], (len(surface.verts), 1))
-            mesh = gl.GLMeshItem(vertexes=self.scale.gl(surface.verts), faces=surface.faces,
-                                 vertexColors=colours, smooth=True, shader=SOFT_SHADER,
-                                 glOptions=ON_TOP)
+            mesh = mesh_item(self.scale.gl(surface.verts), surface.faces, colours,
+                             smooth=True, shader=SOFT_SHADER, glOptions=ON_TOP)
             mesh.setDepthValue(-10 + k)  # inner (low) surfaces first, then those around them
             self.gl.addItem(mesh)
             self.surfaces.append(mesh)

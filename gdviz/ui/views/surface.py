@@ -25,6 +25,7 @@ from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from gdviz.core.probe import Box
 from gdviz.ui import style
 from gdviz.ui.session import Session
+from gdviz.ui.views.gl_mesh import surface_item
 from gdviz.ui.views.scales import LogScale
 
 Array = npt.NDArray[np.float64]
@@ -224,7 +225,7 @@ class SurfaceView(QWidget):
 
         self.caption, self.gl = captioned_gl_view(self)
 
-        self.surface = gl.GLSurfacePlotItem(shader=SOFT_SHADER, smooth=True, glOptions="opaque")
+        self.surface = surface_item(shader=SOFT_SHADER, smooth=True, glOptions="opaque")
         self.surface.setVisible(False)
         self.gl.addItem(self.surface)
         self.lines: list[gl.GLLinePlotItem] = []
