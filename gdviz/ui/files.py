@@ -39,13 +39,20 @@ class ScenarioFiles(QObject):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.presets_menu = QMenu("&Presets", window)
         self.presets_menu.setToolTipsVisible(True)
+        # filled when first opened: reading every preset's title is not start-up's work
+        self.presets_menu.aboutToShow.connect(self.fill_presets)
+        session.sigScenarioChanged.connect(self._sync_title)
+        self._sync_title()
+
+    def fill_presets(self) -> None:
+        """One action per preset, titled; done once."""
+        if self.presets_menu.actions():
+            return
         for name, title in list_presets():
             action = self.presets_menu.addAction(title)
             assert action is not None
             action.setToolTip(f"preset {name!r}")
             action.triggered.connect(lambda _c=False, n=name: self.open_path(n))
-        session.sigScenarioChanged.connect(self._sync_title)
-        self._sync_title()
 
     def _action(self, text: str, key: QKeySequence.StandardKey,
                 slot: Callable[[], object]) -> QAction:

@@ -158,6 +158,8 @@ def test_the_presets_menu_lists_and_opens_every_preset(qtbot, monkeypatch):
     monkeypatch.setattr(window.files, "confirm_discard", lambda: True)
     presets = list_presets()
     assert [name for name, _ in presets] == preset_names() and len(presets) >= 13
+    assert not window.files.presets_menu.actions()  # read when the menu first opens
+    window.files.presets_menu.aboutToShow.emit()
     actions = window.files.presets_menu.actions()
     assert [a.text() for a in actions] == [title for _, title in presets]
     refused: list[str] = []
