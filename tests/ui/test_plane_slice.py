@@ -145,5 +145,8 @@ def test_the_landscape_panel_edits_three_start_coordinates(qtbot):
     panel.start_edits[2].setText("0.5")
     panel.start_edits[2].sigCommitted.emit("0.5")
     assert window.session.start == (-1.2, 1.0, 0.5)
+    assert [label.text() for label in panel._start_labels] == ["x", "y", "z"]
     window.session.set_landscape("parabola")
     assert [e.isHidden() for e in panel.start_edits] == [False, True, True]
+    window.session.set_landscape("linear_regression")  # the start is a line's w and b
+    assert [label.text() for label in panel._start_labels[:2]] == ["w", "b"]

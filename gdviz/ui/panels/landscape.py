@@ -187,6 +187,8 @@ class LandscapePanel(QWidget):
         for k in (1, 2):  # a coordinate field for each parameter
             self.start_edits[k].setVisible(k < land.dim)
             self._start_labels[k].setVisible(k < land.dim)
+        for label, name in zip(self._start_labels, land.axes, strict=False):
+            label.setText(name)  # w and b on a fitted line
         self._sync_display()
         self._sync_start()
         self._fit_timer.start()  # fit once new parameter rows are shown
