@@ -46,7 +46,7 @@ NOT_CONVERGED, DIVERGED_LABEL = -1, -2
 MAP_TOL = 1e-6  # basin maps: a start stops once its gradient norm is ≤ this
 NEAR = 1e-3  # basin maps: "at a minimum" = within NEAR · box diagonal of it
 TILE = 16_384  # starts per Stepper: bounds memory, keeps the arrays in cache
-COMPACT = 0.75  # final_state: go on without the stopped starts once this few run
+COMPACT = 0.5  # final_state: go on without the stopped starts once this few run
 MEASURES = ("final_loss", "steps_to_converge")
 # update rules that use lr only as lr(t)·(a step computed without it), so an (n, 1)
 # column of rates broadcasts; checked against single runs in tests/core/test_maps.py
@@ -68,7 +68,7 @@ def final_state(stepper: Stepper, steps: int, tick: Callable[[int], None] | None
                 compact: bool = False) -> FinalState:
     """Advance ``stepper`` ``steps`` times keeping only its current snapshot, never the
     history; stops early once no start runs (stopped starts hold their points anyway).
-    With ``compact``, once a quarter of its starts have stopped (``COMPACT``) the running
+    With ``compact``, once half of its starts have stopped (``COMPACT``) the running
     ones go on as a smaller Stepper (``Stepper.subset``), so stopped starts cost little
     more; the optimizer must not hold per-start arrays of its own, and a
     state with arrays not shaped like the params (an unknown layout) is never cut.
