@@ -8,9 +8,9 @@ raises ValueError with a one-line reason (``args.build_race`` prefixes the flag)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 
+from gdviz.core.hyper import parse_number
 from gdviz.core.optimizers import get_optimizer
 from gdviz.core.race import RunSpec, ScheduleSpec, check_seed
 from gdviz.core.schedules import SCHEDULES
@@ -25,17 +25,6 @@ def _pair(item: str) -> tuple[str, str]:
     if not (sep and key and value):
         raise ValueError(f"expected K=V, got {item!r}")
     return key, value
-
-
-def parse_number(text: str, what: str) -> float:
-    """A finite float parsed from ``text``; ``what`` names it in the error."""
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(f"{what} must be a number, got {text!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"{what} must be finite, got {text!r}")
-    return number
 
 
 SPEC_EXTRAS = ("schedule", "seed")  # SPEC keys besides hyperparameters and schedule options

@@ -134,3 +134,14 @@ ASGD_ALPHA = Hyper("alpha", 0.75, 0.0, 1.0,
                    "α: power of the step-size decay η = lr/(1 + λ·lr·t)^α")
 T0 = Hyper("t0", 1e6, 0.0, 1e9,
            "t₀: the update from which the iterates are averaged (before it, ā = θ)")
+
+
+def parse_number(text: str, what: str) -> float:
+    """A finite float typed as ``text``; ``what`` names it in the error."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(f"{what} must be a number, got {text!r}") from None
+    if not math.isfinite(number):
+        raise ValueError(f"{what} must be finite, got {text!r}")
+    return number

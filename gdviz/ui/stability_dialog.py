@@ -11,7 +11,6 @@ run's own values is the race's run.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +27,7 @@ from PyQt6.QtWidgets import (
     QWidget,
 )
 
-from gdviz.core.hyper import Hyper
+from gdviz.core.hyper import Hyper, parse_number
 from gdviz.core.maps import Axis, stability_map
 from gdviz.core.optimizers import get_optimizer
 from gdviz.ui.panels.fields import ERROR_COLOR, fmt
@@ -85,16 +84,6 @@ def default_range(optimizer: str, h: Hyper, values: Mapping[str, Any]) -> tuple[
     return lo, hi
 
 
-def _number(text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ValueError(f"{what}: {text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise ValueError(f"{what} must be finite, got {text!r}")
-    return value
-
-
 class AxisRow(QWidget):
     """One axis: the hyperparameter, its range and whether it runs on a log scale."""
 
@@ -127,8 +116,8 @@ class AxisRow(QWidget):
 
     def axis(self, which: str) -> Axis:
         name = self.name.currentText()
-        return Axis(name, _number(self.lo.text().strip(), f"{which} axis: {name} from"),
-                    _number(self.hi.text().strip(), f"{which} axis: {name} to"),
+        return Axis(name, parse_number(self.lo.text().strip(), f"{which} axis: {name} from"),
+                    parse_number(self.hi.text().strip(), f"{which} axis: {name} to"),
                     self.log.isChecked())
 
 
