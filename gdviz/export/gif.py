@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 import numpy as np
-from PIL import GifImagePlugin, Image
 
 from gdviz.export.frames import Frame
 from gdviz.export.palette import Colours, Indexed, Quantizer, build_palette
@@ -70,6 +69,8 @@ class GifWriter:
 
     def append(self, frame: Frame) -> None:
         """Add one frame ``(H, W, 3)`` of the writer's size."""
+        from PIL import GifImagePlugin, Image  # a writer's own, not the window's start-up
+
         indices = self.quantize(frame)
         patch, offset, transparency = self._patch(indices)
         image = Image.frombytes("P", (patch.shape[1], patch.shape[0]), patch.tobytes())
