@@ -1,5 +1,7 @@
 """Fixtures shared by the UI tests."""
 
+import gc
+
 import pytest
 from PyQt6.QtCore import QEvent
 from PyQt6.QtWidgets import QApplication
@@ -26,14 +28,24 @@ def _gl_only_when_marked(request, monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _delete_closed_widgets():
-    """After a test's widgets are closed (and handed to deleteLater), delete them now:
-    a window left for later is deleted in the middle of another test, and one with GL
-    views can then take OpenGL down while the next window sets it up."""
-    yield
-    app = QApplication.instance()
-    if app is not None:
-        app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
-        app.processEvents()
+    """After a test's widgets are closed (and handed to deleteLater), delete them now,
+    and collect Python's garbage here too, with the cycle collector off during the test:
+    a window left for later, or the wrappers of one, was otherwise deleted at a random
+    moment of a later test, now and then in the middle of another window's paint (a
+    segfault in QGraphicsView's paint, or GL views taking OpenGL down while the next
+    window set it up)."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        app = QApplication.instance()
+        if app is not None:
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            app.processEvents()
+        gc.collect()
+        if app is not None:
+            app.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+        gc.enable()
 
 
 @pytest.fixture
