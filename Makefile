@@ -22,7 +22,7 @@ run: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check gdviz tests bench
-	$(BIN)/mypy --strict gdviz/core gdviz/scenario.py gdviz/scenario_check.py gdviz/export
+	$(BIN)/mypy --strict gdviz/core gdviz/scenario.py gdviz/scenario_check.py gdviz/scenario_values.py gdviz/export
 	$(BIN)/mypy gdviz
 	$(BIN)/lint-imports
 

@@ -33,18 +33,15 @@ from gdviz.scenario_check import (
     SCENARIO_FOLDER,
     SPEED_RANGE,
     VIEWS,
-    Problem,
     check_axes,
     check_interval,
     check_overlays,
     check_show,
     check_speed,
-    keys,
     read_race,
     read_view,
-    show,
-    string,
 )
+from gdviz.scenario_values import Problem, keys, show, string
 
 __all__ = ["OVERLAYS", "SPEED_RANGE", "VIEWS", "Scenario", "ScenarioError", "ViewSettings",
            "dumps_scenario", "list_presets", "load_scenario", "loads_scenario", "preset_names",
