@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PyQt6.QtGui import QColor, QFont, QPalette
-from PyQt6.QtWidgets import QApplication, QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QApplication, QGraphicsItem, QVBoxLayout, QWidget
 
 FONT_PT = 11
 COLORMAP = "viridis"
@@ -157,4 +157,7 @@ def style_plot(plot: pg.PlotItem, x: str, y: str) -> None:
         axis.enableAutoSIPrefix(False)
         axis.setLabel(text, **{"font-size": f"{scaled(FONT_PT)}pt"})
         axis.setTickFont(font(FONT_PT - 1))
+        # an axis draws its grid lines across the whole plot, so every change inside the
+        # plot repaints it: kept as a pixmap, redrawn only when its range changes
+        axis.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
     plot.showGrid(x=True, y=True, alpha=0.15)
