@@ -8,6 +8,7 @@ or the display options change; a step only moves the run items.
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
@@ -276,7 +277,7 @@ class ContourView(PlotView):
                 continue
             length = max(ARROW_LONGEST * n / longest, ARROW_SHORTEST) * width_px
             q = clip_end(p, p + u * (length / n) * scale, lo, hi)
-            if np.allclose(q, p):
+            if math.hypot(*((q - p) / scale)) < 0.1:  # clipped to nothing on screen
                 arrow.hide()
             else:
                 arrow.set(p, q, px)
