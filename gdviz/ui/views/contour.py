@@ -22,7 +22,7 @@ from gdviz.core.run import RUNNING
 from gdviz.export.maps import basin_colours
 from gdviz.ui.session import Session
 from gdviz.ui.style import line_px, qcolor, style_plot
-from gdviz.ui.views.map_layer import MapLayer
+from gdviz.ui.views.map_layer import map_plot
 from gdviz.ui.views.plotview import (
     Arrow,
     PlotView,
@@ -66,11 +66,7 @@ class ContourView(PlotView):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(session, parent)
         plot = self.plot
-        style_plot(plot, "x", "y")
-        plot.showGrid(x=False, y=False)
-        plot.vb.setAspectLocked(True)
-        plot.vb.disableAutoRange()
-        self.layer = MapLayer(plot, z=-10)
+        self.layer = map_plot(plot)
         self.image, self.contours = self.layer.image, self.layer.contours
         self.colorbar = self.layer.colorbar
         self.quiver = pg.PlotDataItem(connect="pairs", pen=pg.mkPen(qcolor("#333333", 110)))

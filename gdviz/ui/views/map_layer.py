@@ -13,12 +13,23 @@ from PyQt6.QtGui import QPixmapCache
 from PyQt6.QtWidgets import QGraphicsItem
 
 from gdviz.ui import style
-from gdviz.ui.style import COLORMAP, font, qcolor
+from gdviz.ui.style import COLORMAP, font, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
 from gdviz.ui.views.scales import LogScale
 
 PIXMAP_CACHE_KB = 96 * 1024  # room for the cached maps of a few full-screen views
 LEVELS = 18  # contour lines drawn: LEVELS - 2, the extremes are dropped
+
+
+def map_plot(plot: pg.PlotItem) -> MapLayer:
+    """Make ``plot`` a map of the landscape seen from above (axes x and y, no grid, one
+    unit as long on both axes, the box set by the view, not by its items) and lay a
+    ``MapLayer`` on it."""
+    style_plot(plot, "x", "y")
+    plot.showGrid(x=False, y=False)
+    plot.vb.setAspectLocked(True)
+    plot.vb.disableAutoRange()
+    return MapLayer(plot, z=-10)
 
 
 class MapLayer:

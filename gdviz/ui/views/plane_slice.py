@@ -19,8 +19,8 @@ from PyQt6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 from gdviz.core.probe import AXES, free_axes
 from gdviz.ui import style
 from gdviz.ui.session import Session
-from gdviz.ui.style import line_px, qcolor, style_plot
-from gdviz.ui.views.map_layer import MapLayer
+from gdviz.ui.style import line_px, qcolor
+from gdviz.ui.views.map_layer import map_plot
 from gdviz.ui.views.plotview import PlotView, view_box
 
 RES = 200  # grid points per side
@@ -60,11 +60,7 @@ class PlaneView(PlotView):
         layout.insertWidget(0, self.controls)
 
         plot = self.plot
-        style_plot(plot, "x", "y")
-        plot.showGrid(x=False, y=False)
-        plot.vb.setAspectLocked(True)
-        plot.vb.disableAutoRange()
-        self.layer = MapLayer(plot, z=-10)
+        self.layer = map_plot(plot)
         self.starts = pg.ScatterPlotItem(symbol="o", size=line_px(15), brush=None)
         self.points = pg.ScatterPlotItem(symbol="o", size=line_px(13),
                                          pen=pg.mkPen("#111111", width=line_px(2)))
