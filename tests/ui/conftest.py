@@ -56,3 +56,12 @@ def session(qtbot) -> Session:
     s.add_run("momentum", lr=1e-3)
     s.add_run("adam", lr=0.02)
     return s
+
+
+@pytest.fixture
+def wells(qtbot) -> Session:
+    """A race on the three-parameter three_wells: plain GD, momentum and Adam."""
+    s = Session("three_wells")
+    for kind, lr in (("gd", 0.1), ("momentum", 0.05), ("adam", 0.1)):
+        s.add_run(kind, lr=lr)
+    return s

@@ -14,16 +14,6 @@ from gdviz.ui.session import Session
 from gdviz.ui.views.plane_slice import RES, PlaneView
 from gdviz.ui.views.plotview import view_box
 
-RUNS = (("gd", 0.1), ("momentum", 0.05), ("adam", 0.1))
-
-
-@pytest.fixture
-def wells(qtbot) -> Session:
-    s = Session("three_wells")
-    for kind, lr in RUNS:
-        s.add_run(kind, lr=lr)
-    return s
-
 
 @pytest.fixture
 def plane(wells, qtbot) -> PlaneView:

@@ -19,17 +19,6 @@ from gdviz.ui.views.level_surfaces import RES, SHARES
 from tests.conftest import requires_gl
 from tests.ui.test_main_window import gui, pixels
 
-RUNS = (("gd", 0.1), ("momentum", 0.05), ("adam", 0.1))
-
-
-@pytest.fixture
-def wells(qtbot) -> Session:
-    """A race on three_wells: plain GD, momentum and Adam."""
-    s = Session("three_wells")
-    for kind, lr in RUNS:
-        s.add_run(kind, lr=lr)
-    return s
-
 
 @pytest.fixture
 def view(wells, qtbot):
@@ -106,7 +95,7 @@ def test_lines_points_and_arrows_are_the_race_s(view, wells, qtbot):
     wells.step_forward(12)
     qtbot.wait(20)
     land = wells.landscape
-    for i in range(len(RUNS)):
+    for i in range(len(wells.runs)):
         trail = wells.trail(i)
         pos = view.trails[i].pos
         assert trail.shape[1] == 3 and pos.shape == trail.shape
