@@ -40,11 +40,15 @@ class NeedsOpenGL(ValueError):
 NO_GL = "GDVIZ_NO_GL"  # set (to anything but "" or "0"): build no OpenGL views
 
 
+def _gl_left_out() -> bool:
+    return os.environ.get(NO_GL, "") not in ("", "0")
+
+
 def has_gl() -> bool:
     """OpenGL views need a real (or virtual X) display; offscreen Qt has none. Setting
     ``GDVIZ_NO_GL=1`` leaves them out where there is one, for a display whose OpenGL
     driver is missing or crashes: the window then shows every 2-D view."""
-    if os.environ.get(NO_GL, "") not in ("", "0"):
+    if _gl_left_out():
         return False
     return QGuiApplication.platformName() not in ("offscreen", "minimal")
 
@@ -52,8 +56,7 @@ def has_gl() -> bool:
 def gl_placeholder(what: str) -> QLabel:
     """What a window shows instead of a 3-D view without OpenGL: a centred, wrapped line
     saying why (so its width never forces the window's)."""
-    why = ("left out (GDVIZ_NO_GL is set)" if os.environ.get(NO_GL, "") not in ("", "0")
-           else "needs a display with OpenGL")
+    why = "left out (GDVIZ_NO_GL is set)" if _gl_left_out() else "needs a display with OpenGL"
     label = QLabel(f"{what} {why}.")
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     label.setWordWrap(True)

@@ -87,16 +87,12 @@ def pixel_path(xy: np.ndarray, origin: tuple[float, float],
 
 class Trail(pg.PlotCurveItem):
     """A run's path on a map: ``points (n, 2)`` is the whole path; what is drawn is its
-    ``pixel_path`` at the view's current pixel size (``redraw`` after a pan, zoom or
-    resize)."""
+    ``pixel_path`` at the view's current pixel size (``redraw`` after setting it, and after
+    a pan, zoom or resize)."""
 
     def __init__(self, color: str, width: float = 2.5) -> None:
         super().__init__(pen=pg.mkPen(color, width=line_px(width)))
         self.points = np.empty((0, 2))
-
-    def set_points(self, xy: np.ndarray, vb: pg.ViewBox) -> None:
-        self.points = xy
-        self.redraw(vb)
 
     def redraw(self, vb: pg.ViewBox) -> None:
         (x0, _), (y0, _) = view_box(vb)
