@@ -64,8 +64,8 @@ class DataMode(QObject):
         return self.file_bar.load_csv(path)
 
     def _retitle(self) -> None:
-        source = samples_source(self.session) if self.session.is_data else "generated"
-        self.dock.setWindowTitle(TITLE if source == "generated" else f"Data: {source}")
+        data = self.session.spec.data
+        self.dock.setWindowTitle(TITLE if data is None else f"Data: {samples_source(self.session)}")
 
     def apply(self, force: bool = False) -> None:
         """Show the data dock on a race computed from samples (when that changed)."""
