@@ -14,7 +14,8 @@ from gdviz.ui.session import Session
 from gdviz.ui.views.contour import ContourView
 from gdviz.ui.views.curve1d import CurveView
 from gdviz.ui.views.loss import LossView
-from gdviz.ui.views.plotview import CELL_PX, pixel_path, pixel_size
+from gdviz.ui.views.paths import CELL_PX, PASSES, SLACK_PX, pixel_path, screen_path, straighten
+from gdviz.ui.views.plotview import pixel_size
 
 
 def shown(qtbot, view, size=(800, 600)):
@@ -43,13 +44,57 @@ def test_trails_equal_the_session_trails(qtbot, session):
     for i, trail in enumerate(view.trails):
         np.testing.assert_array_equal(trail.points, session.trail(i))
         (x0, _), (y0, _) = view.plot.vb.viewRange()
-        drawn = pixel_path(session.trail(i), (x0, y0), pixel_size(view.plot.vb))
+        drawn = screen_path(session.trail(i), (x0, y0), pixel_size(view.plot.vb))
         np.testing.assert_array_equal(np.column_stack(trail.getData()), drawn)
+        # within about a pixel of every step (a cell's diagonal plus the straightening)
+        far = off_line_px(session.trail(i), drawn, pixel_size(view.plot.vb))
+        assert far.max() <= CELL_PX * np.sqrt(2) + PASSES * SLACK_PX + 1e-9
     session.seek(20)
     np.testing.assert_array_equal(view.trails[1].points, session.trail(1))
     assert len(view.trails[1].points) == 21
     view.plot.vb.scaleBy((0.01, 0.01))  # zoomed in: each step its own pixel again
-    np.testing.assert_array_equal(np.column_stack(view.trails[1].getData()), session.trail(1))
+    (x0, _), (y0, _) = view.plot.vb.viewRange()
+    px = pixel_size(view.plot.vb)
+    np.testing.assert_array_equal(pixel_path(session.trail(1), (x0, y0), px), session.trail(1))
+    np.testing.assert_array_equal(np.column_stack(view.trails[1].getData()),
+                                  straighten(session.trail(1), px))
+
+
+def off_line_px(points: np.ndarray, line: np.ndarray, px) -> np.ndarray:
+    """Each point's distance in pixels to the nearest segment of the polyline ``line``."""
+    scale = 1.0 / np.asarray(px)
+    p, a, b = points * scale, line[:-1] * scale, line[1:] * scale
+    if not len(a):
+        return np.hypot(*(p - line[0] * scale).T)
+    d = b - a
+    length_sq = np.maximum((d * d).sum(1), 1e-300)
+    t = np.clip(((p[:, None, :] - a[None]) * d[None]).sum(2) / length_sq, 0, 1)
+    nearest = a[None] + t[..., None] * d[None]
+    return np.sqrt(((p[:, None, :] - nearest) ** 2).sum(2)).min(1)
+
+
+def is_subsequence(kept: np.ndarray, xy: np.ndarray) -> bool:
+    k = 0
+    for p in xy:
+        if k < len(kept) and np.array_equal(kept[k], p):
+            k += 1
+    return k == len(kept)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.floats(-10, 10), st.floats(-10, 10)), min_size=0, max_size=60),
+       st.floats(0.01, 2.0), st.floats(0.01, 2.0), st.booleans())
+def test_straightening_keeps_the_line_within_its_slack_of_every_point(points, px, py, smooth):
+    xy = np.array(points, dtype=np.float64).reshape(-1, 2)
+    if smooth:  # a gentle curve with many nearly collinear points, like a slow run
+        xy = np.cumsum(np.abs(xy) * 1e-3 + 1e-3, axis=0)
+    kept = straighten(xy, (px, py))
+    assert is_subsequence(kept, xy)
+    if len(xy) <= 2:
+        np.testing.assert_array_equal(kept, xy)
+        return
+    np.testing.assert_array_equal(kept[[0, -1]], xy[[0, -1]])  # both ends stay
+    assert off_line_px(xy, kept, (px, py)).max() <= PASSES * SLACK_PX * (1 + 1e-9) + 1e-12
 
 
 @settings(max_examples=200, deadline=None)
@@ -399,3 +444,10 @@ def test_hovering_a_loss_curve_reads_off_run_step_and_value(qtbot, session):
     assert view.readouts[0].label.isVisible() and "step 30" in view.readouts[0].label.toPlainText()
     far = vb.mapViewToScene(QPointF(30, 1e6))
     assert view.readouts[0].text_at(far, named) is None
+
+
+def test_straightening_leaves_out_a_straight_stretch_and_keeps_a_zigzag():
+    line = np.column_stack([np.linspace(0, 100, 101), np.linspace(0, 50, 101)])
+    assert len(straighten(line, (1.0, 1.0))) <= 101 // 2**PASSES + 2
+    zigzag = np.column_stack([np.arange(50.0), np.arange(50) % 2 * 1.0])  # 1 px teeth
+    np.testing.assert_array_equal(straighten(zigzag, (1.0, 1.0)), zigzag)

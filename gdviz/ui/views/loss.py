@@ -16,6 +16,7 @@ from gdviz.core.run import DIVERGED
 from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, line_px, scaled, style_plot
 from gdviz.ui.views.plotview import marker_item, pixel_size
+from gdviz.ui.views.polyline import Polyline
 from gdviz.ui.views.ranges import step_range, value_range
 from gdviz.ui.views.readout import CurveReadout
 
@@ -43,7 +44,7 @@ class LogFriendlyAxis(pg.AxisItem):
 class LossView(QWidget):
     """Two stacked plots sharing the step axis: ``loss_plot`` (f) and ``grad_plot`` (‖∇f‖).
 
-    Per run, in run order: ``loss_curves`` and ``grad_curves`` (PlotDataItem), ``stop_marks``
+    Per run, in run order: ``loss_curves`` and ``grad_curves`` (Polyline), ``stop_marks``
     (a ✗ TextItem on each plot at the end of a diverged run's curves, kept inside the
     plot) and ``edit_lines`` (dotted InfiniteLines at the steps where its hyperparameters
     were edited). ``cursors`` are the two vertical lines at the session's step. The curves
@@ -83,8 +84,8 @@ class LossView(QWidget):
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):
             line.setZValue(20)
             plot.addItem(line, ignoreBounds=True)
-        self.loss_curves: list[pg.PlotDataItem] = []
-        self.grad_curves: list[pg.PlotDataItem] = []
+        self.loss_curves: list[Polyline] = []
+        self.grad_curves: list[Polyline] = []
         self.edit_lines: list[list[pg.InfiniteLine]] = []
         self.stop_marks: list[tuple[pg.TextItem, pg.TextItem]] = []
         # per run: where its curves end if it diverged (step, y on each plot), else None
@@ -111,7 +112,7 @@ class LossView(QWidget):
                                    strict=True):
             readout.show_at(scene_pos, self._named(curves))
 
-    def _named(self, curves: list[pg.PlotDataItem]) -> list[tuple[pg.PlotDataItem, str]]:
+    def _named(self, curves: list[Polyline]) -> list[tuple[Polyline, str]]:
         return [(c, r.label) for c, r in zip(curves, self.session.runs, strict=False)]
 
     def _on_reset(self) -> None:
@@ -144,15 +145,11 @@ class LossView(QWidget):
                 mark.setAnchor((0.5, 0.5))
                 mark.setVisible(False)
                 plot.addItem(mark, ignoreBounds=True)
-            for plot, curves, name in ((self.loss_plot, self.loss_curves, r.label),
-                                       (self.grad_plot, self.grad_curves, None)):
-                curve = pg.PlotDataItem(pen=pen, name=name, antialias=False)  # crisp 1 px
-                # a start that is not finite at step 0 has no curve: it is drawn empty
-                curve.setSkipFiniteCheck(True)
-                # at most about two points per pixel column, each column's lowest and
-                # highest value kept: the same picture as every step drawn
-                curve.setDownsampling(auto=True, method="peak")
-                curve.setClipToView(True)
+            for plot, curves in ((self.loss_plot, self.loss_curves),
+                                 (self.grad_plot, self.grad_curves)):
+                # crisp 1 px; at most about two points per pixel column, each column's
+                # lowest and highest value kept: the same picture as every step drawn
+                curve = Polyline(pen, antialias=False, columns=True)
                 plot.addItem(curve)
                 curves.append(curve)
         for plot, line in zip((self.loss_plot, self.grad_plot), self.cursors, strict=True):

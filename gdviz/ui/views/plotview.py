@@ -12,6 +12,8 @@ from gdviz.core.run import CONVERGED, DIVERGED, Snapshot
 from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.style import font, line_px, plain_plot, qcolor
+from gdviz.ui.views.paths import screen_path
+from gdviz.ui.views.polyline import Polyline
 
 RESAMPLE_DELAY_MS = 80
 HEAD_PX = 16  # arrow heads' length on screen (shorter on arrows shorter than 23 px)
@@ -64,39 +66,18 @@ def clip_end(p: np.ndarray, q: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np
     return p + max(t, 0.0) * d
 
 
-CELL_PX = 0.5  # a trail keeps one point per this many pixels (a cell) it passes through
-
-
-def pixel_path(xy: np.ndarray, origin: tuple[float, float],
-               px: tuple[float, float]) -> np.ndarray:
-    """The points of the polyline ``xy (n, 2)`` that make a difference on screen at pixel
-    size ``px``: the first, the last, and each that lies in another cell of ``CELL_PX``
-    pixels (counted from ``origin``) than the point before it. A run creeping or circling
-    within half a pixel draws as one point there, which looks the same and costs a
-    fraction (a converged run repeats one pixel for thousands of steps)."""
-    if len(xy) <= 2:
-        return xy
-    cells = np.floor((xy - origin) * (1.0 / (CELL_PX * np.asarray(px))))
-    moved = cells[1:] != cells[:-1]
-    keep = np.empty(len(xy), dtype=bool)
-    keep[0] = True
-    np.logical_or(moved[:, 0], moved[:, 1], out=keep[1:])
-    keep[-1] = True
-    return xy[keep]
-
-
-class Trail(pg.PlotCurveItem):
+class Trail(Polyline):
     """A run's path on a map: ``points (n, 2)`` is the whole path; what is drawn is its
-    ``pixel_path`` at the view's current pixel size (``redraw`` after setting it, and after
+    ``screen_path`` at the view's current pixel size (``redraw`` after setting it, and after
     a pan, zoom or resize)."""
 
     def __init__(self, color: str, width: float = 2.5) -> None:
-        super().__init__(pen=pg.mkPen(color, width=line_px(width)))
+        super().__init__(pg.mkPen(color, width=line_px(width)))
         self.points = np.empty((0, 2))
 
     def redraw(self, vb: pg.ViewBox) -> None:
         (x0, _), (y0, _) = view_box(vb)
-        shown = pixel_path(self.points, (x0, y0), pixel_size(vb))
+        shown = screen_path(self.points, (x0, y0), pixel_size(vb))
         self.setData(shown[:, 0], shown[:, 1])
 
 
@@ -107,7 +88,7 @@ class Arrow:
         style = Qt.PenStyle.DashLine if dashed else Qt.PenStyle.SolidLine
         alpha = 170 if dashed else 255
         pen = pg.mkPen(qcolor(color, alpha), width=line_px(2.5), style=style)
-        self.line = pg.PlotCurveItem(pen=pen)
+        self.line = Polyline(pen)
         self.head = pg.ArrowItem(headLen=line_px(HEAD_PX), tipAngle=34, tailLen=0, pen=None,
                                  brush=qcolor(color, alpha))
         self.start: np.ndarray | None = None

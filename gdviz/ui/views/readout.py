@@ -8,6 +8,7 @@ and the curve's value there, as drawn (so on a log axis the value, not its log).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, Protocol
 
 import numpy as np
 import pyqtgraph as pg
@@ -19,7 +20,17 @@ from gdviz.ui.style import font, qcolor
 NEAR_PX = 40  # a curve farther than this from the pointer is not read off
 
 
-Named = Sequence[tuple[pg.PlotDataItem, str]]  # the plot's curves and their names
+
+
+class Curve(Protocol):
+    """What is read off a curve (a PlotDataItem or a Polyline): its data as given, its pen."""
+
+    xData: np.ndarray | None  # noqa: N815 (pyqtgraph's names)
+    yData: np.ndarray | None  # noqa: N815
+    opts: dict[str, Any]
+
+
+Named = Sequence[tuple[Curve, str]]  # the plot's curves and their names
 
 
 class CurveReadout:
@@ -35,7 +46,7 @@ class CurveReadout:
         plot.addItem(self.label, ignoreBounds=True)
 
     def nearest(self, scene_pos: QPointF,
-                curves: Sequence[pg.PlotDataItem]) -> tuple[int, int] | None:
+                curves: Sequence[Curve]) -> tuple[int, int] | None:
         """(which curve, which of its points) is nearest to the pointer in screen pixels,
         at most ``NEAR_PX`` away, or None (also when the pointer is outside the plot)."""
         vb = self.plot.vb
@@ -47,7 +58,7 @@ class CurveReadout:
         best: tuple[float, int, int] | None = None
         for c, curve in enumerate(curves):
             xs, ys = curve.xData, curve.yData  # as given, not log-transformed for display
-            if xs is None or not len(xs):
+            if xs is None or ys is None or not len(xs):
                 continue
             k = int(np.clip(np.searchsorted(xs, at.x()), 0, len(xs) - 1))
             if k and abs(xs[k - 1] - at.x()) < abs(xs[k] - at.x()):
@@ -68,7 +79,9 @@ class CurveReadout:
             return None
         (curve, name), k = curves[found[0]], found[1]
         colour = curve.opts["pen"].color().name()
-        return name, colour, float(curve.xData[k]), float(curve.yData[k])
+        xs, ys = curve.xData, curve.yData
+        assert xs is not None and ys is not None  # nearest found a point on it
+        return name, colour, float(xs[k]), float(ys[k])
 
     def show_at(self, scene_pos: QPointF, curves: Named) -> None:
         """Show the reading at the pointer (the owning view forwards its mouse moves)."""
