@@ -9,12 +9,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# gdviz's own bytecode is compiled once here: an editable install has none, and where
+# Python may not write it (PYTHONDONTWRITEBYTECODE) every start would compile ~100 modules
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e .
+	$(BIN)/python -m compileall -q gdviz
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q gdviz
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
