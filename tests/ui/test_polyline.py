@@ -119,3 +119,17 @@ def test_peak_columns_keeps_every_runs_lowest_and_highest(values, per):
             assert lo == np.nanmin(chunk) and hi == np.nanmax(chunk)
         assert xs[2 * k] == xs[2 * k + 1] == x[k * per]
     np.testing.assert_array_equal(ys[2 * n:], y[n * per:])
+
+
+def test_zoomed_in_a_long_curve_is_drawn_point_for_point_again(qtbot):
+    x = np.arange(20_000, dtype=np.float64)
+    y = np.zeros_like(x)
+    y[150] = 3.0  # a spike one step wide: (149, 0) → (150, 3) → (151, 0)
+    line = Polyline(pg.mkPen(RED, width=1), antialias=False, columns=True)
+    line.setData(x, y)
+    widget = plot_with(qtbot, line, x_range=(0, 20_000), y_range=(-1, 4))
+    assert red_at(widget, 150, 2.5, reach=3)  # drawn once thinned, in its pixel column
+    widget.setRange(xRange=(140, 160), yRange=(-1, 4), padding=0)
+    qtbot.wait(10)
+    assert red_at(widget, 149.5, 1.5) and red_at(widget, 150.5, 1.5)  # both flanks
+    assert not red_at(widget, 145, 1.5)
