@@ -14,12 +14,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image, ImageDraw, ImageFont
 
 from gdviz.export.ticks import minor_log_ticks, ticks
+
+if TYPE_CHECKING:  # Pillow is loaded with the first figure drawn: the window starts without it
+    from PIL import Image, ImageDraw, ImageFont
+
+    Font: TypeAlias = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 FONTS = "/usr/share/fonts/truetype/dejavu/"
 TEXT_PX, TITLE_PX = 15, 17
@@ -29,12 +34,13 @@ SWATCH = 16
 BAR_WIDTH = 22
 WHITE, INK = (255, 255, 255), (34, 34, 34)
 RGB = tuple[int, int, int]
-Font = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
 
 @cache
 def font(px: int, bold: bool = False) -> Font:
     """DejaVu Sans (bold) of ``px`` pixels, else Pillow's default font."""
+    from PIL import ImageFont
+
     try:
         return ImageFont.truetype(FONTS + ("DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"),
                                   px)
@@ -116,6 +122,8 @@ def framed(picture: npt.NDArray[np.uint8], x: MapAxis, y: MapAxis, title: str,
                    + ([BAR_WIDTH + PAD + max(text_size(t, f)[0] for t, _ in bar.ticks()),
                        text_size(bar.label, f)[0]] if bar is not None else []))
     right = max(MIN_RIGHT, legend_w + 2 * PAD)
+    from PIL import Image, ImageDraw
+
     image = Image.new("RGB", (LEFT + w + right, TOP + h + BOTTOM), WHITE)
     image.paste(Image.fromarray(picture), (LEFT, TOP))
     draw = ImageDraw.Draw(image)
@@ -171,6 +179,8 @@ def _y_axis(image: Image.Image, draw: ImageDraw.ImageDraw, axis: MapAxis, h: int
         draw.line((LEFT - 1 - TICK, py, LEFT - 1, py), fill=INK)
         draw.text((LEFT - TICK - 4, py), text, fill=INK, font=f, anchor="rm")
     tw, th = text_size(axis.name, f)
+    from PIL import Image, ImageDraw
+
     label = Image.new("RGB", (tw + 4, th + 8), WHITE)
     ImageDraw.Draw(label).text((2, 2), axis.name, fill=INK, font=f)
     turned = label.rotate(90, expand=True)

@@ -21,7 +21,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import IO
 
-import imageio_ffmpeg
 import numpy as np
 
 from gdviz.export.frames import Frame
@@ -42,6 +41,8 @@ def check_mp4_size(size: tuple[int, int]) -> None:
 def ffmpeg_command(path: Path, size: tuple[int, int], fps: float) -> list[str]:
     """The ffmpeg command line that reads raw RGB frames of ``size`` ``(W, H)`` from
     standard input and writes the MP4 ``path``."""
+    import imageio_ffmpeg  # loaded with the first MP4 written: the window starts without it
+
     rate = Fraction(fps).limit_denominator(1001)
     return [str(imageio_ffmpeg.get_ffmpeg_exe()), "-hide_banner", "-nostats",
             "-loglevel", "error",

@@ -20,7 +20,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
-from PIL import Image
 
 from gdviz.export.frames import Frame
 
@@ -112,6 +111,8 @@ def _nearest_table(palette: Colours) -> Indexed:
 def _median_cut(colours: Colours, n: int) -> Colours:
     """At most ``n`` colours ``(≤ n, 3)`` standing for ``colours`` ``(k, 3)``, each counted
     once, by Pillow's median cut."""
+    from PIL import Image  # loaded with the first GIF written: the window starts without it
+
     strip = Image.frombytes("RGB", (len(colours), 1), np.ascontiguousarray(colours).tobytes())
     cut = strip.quantize(colors=n, method=Image.Quantize.MEDIANCUT,
                          dither=Image.Dither.NONE)

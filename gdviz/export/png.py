@@ -16,8 +16,6 @@ from __future__ import annotations
 from contextlib import suppress
 from pathlib import Path
 
-from PIL import Image
-
 from gdviz.export.atomic import move_all
 from gdviz.export.frames import Frame
 
@@ -48,6 +46,8 @@ class PngWriter:
     def append(self, frame: Frame) -> None:
         """Add one frame ``(H, W, 3)``."""
         self.count += 1
+        from PIL import Image  # loaded with the first PNG written: the window starts without it
+
         Image.fromarray(frame).save(self._staged(self.count), format="PNG")
 
     def finish(self) -> None:
