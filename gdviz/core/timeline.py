@@ -19,6 +19,7 @@ from gdviz.core.run import CONVERGED, DIVERGED, RUNNING, Snapshot, squared_norm
 
 Array = npt.NDArray[np.float64]
 STATUS_SORTED = tuple(sorted((RUNNING, CONVERGED, DIVERGED)))  # code = index here
+_STATUS_ARRAY = np.array(STATUS_SORTED)  # searched by pack (a tuple is converted per call)
 MAX_BYTES = 256 * 2**20  # the rows of one timeline stay below this
 
 
@@ -46,14 +47,27 @@ class _Layout:
         ]
         self.p0, self.l0, self.g0 = offset, offset + n * dim, offset + n * dim + n
         self.s0 = self.g0 + n * dim  # status codes, then stopped_at, then state
-        self.width = 2 * n * dim + 3 * n + sum(f.size for f in self.state_fields)
+        # where each state entry goes in a row, and whether it is one number
+        self._state_slots: list[tuple[int, int, bool]] = []
+        at = self.s0 + 2 * n
+        for f in self.state_fields:
+            self._state_slots.append((at, at + f.size, f.is_scalar))
+            at += f.size
+        self.width = at - offset
 
     def pack(self, s: Snapshot, row: Array) -> None:
-        parts = [s.params.ravel(), s.loss, s.grad.ravel(),
-                 np.searchsorted(STATUS_SORTED, s.status).astype(np.float64),
-                 s.stopped_at.astype(np.float64)]
-        parts += [np.ravel(v).astype(np.float64) for v in s.state]
-        row[self.offset:self.offset + self.width] = np.concatenate(parts)
+        """``s`` into its place in ``row``, part by part (each converted to float64)."""
+        n = self.n
+        row[self.p0:self.l0] = s.params.ravel()
+        row[self.l0:self.g0] = s.loss
+        row[self.g0:self.s0] = s.grad.ravel()
+        row[self.s0:self.s0 + n] = np.searchsorted(_STATUS_ARRAY, s.status)
+        row[self.s0 + n:self.s0 + 2 * n] = s.stopped_at
+        for (lo, hi, scalar), v in zip(self._state_slots, s.state, strict=True):
+            if scalar:
+                row[lo] = v
+            else:
+                row[lo:hi] = np.ravel(v)
 
     def unpack(self, step: int, row: Array) -> Snapshot:
         n, dim = self.n, self.dim
