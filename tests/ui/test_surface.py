@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PyQt6.QtGui import QImage
+from PyQt6.QtGui import QColor, QImage
 
 from gdviz.ui.views.surface import (
     AZIMUTH,
@@ -223,3 +223,27 @@ def _grid_faces(rows: int, cols: int) -> np.ndarray:
     i, j = k // (cols - 1), k % (cols - 1)
     a, b, c, d = i * cols + j, i * cols + j + 1, (i + 1) * cols + j, (i + 1) * cols + j + 1
     return np.concatenate([np.column_stack([a, b, d]), np.column_stack([a, d, c])])
+
+
+def test_a_hidden_gl_view_sets_up_no_opengl_till_it_is_shown(qtbot):
+    from PyQt6.QtWidgets import QLabel, QStackedWidget
+
+    from gdviz.ui import style
+    from gdviz.ui.views.surface import gl_view
+
+    pages = QStackedWidget()
+    qtbot.addWidget(pages)
+    pages.addWidget(QLabel("the page shown"))
+    view = gl_view(pages)
+    pages.addWidget(view)
+    pages.resize(300, 200)
+    pages.show()
+    qtbot.waitExposed(pages)
+    pages.grab()  # sends every child its pending resize: a GL view would set up GL here
+    assert not view.isValid()
+    pages.setCurrentWidget(view)
+    qtbot.waitUntil(view.isValid)
+    assert view.size() == pages.size()
+    image = view.grabFramebuffer()
+    assert image.size() == view.size() * view.devicePixelRatio()
+    assert image.pixelColor(2, 2).name() == QColor(style.THEME.background).name()  # drawn

@@ -20,6 +20,7 @@ import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PyQt6.QtCore import QEvent, Qt, pyqtSignal
+from PyQt6.QtGui import QResizeEvent
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gdviz.core.probe import Box
@@ -107,18 +108,31 @@ class GLView(gl.GLViewWidget):
     """A GLViewWidget whose line widths and point sizes are set in the window's pixels:
     OpenGL counts the screen's own, so ``px`` converts (the presenter scale and the
     screen's pixel ratio), and ``sigPixelRatioChanged`` asks the owner to set them again
-    when the window moves to a screen with another scale factor."""
+    when the window moves to a screen with another scale factor.
+
+    A hidden view sets up no OpenGL: a resize while it is hidden (Qt sends the pending ones
+    to every child when a window is grabbed, the views of other modes too) is kept for
+    when it is shown. Setting up a multisampled view costs tens of milliseconds."""
 
     sigPixelRatioChanged = pyqtSignal()
+    _resize_kept = False
 
     def px(self, width: float) -> float:
         """``width`` window pixels (at the presenter scale) in the screen's pixels."""
         return style.line_px(width) * self.devicePixelRatioF()
 
     def event(self, ev: QEvent | None) -> bool:
-        if ev is not None and ev.type() == QEvent.Type.DevicePixelRatioChange:
+        kind = ev.type() if ev is not None else None
+        if kind == QEvent.Type.DevicePixelRatioChange:
             self.sigPixelRatioChanged.emit()
-        return super().event(ev)
+        elif kind == QEvent.Type.Resize and not self.isVisible():
+            self._resize_kept = True
+            return True
+        handled = super().event(ev)
+        if kind == QEvent.Type.Show and self._resize_kept:
+            self._resize_kept = False
+            super().event(QResizeEvent(self.size(), self.size()))
+        return handled
 
 
 def captioned_gl_view(owner: QWidget) -> tuple[QLabel, GLView]:
