@@ -87,7 +87,7 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     QTimer.singleShot(SETTLE_MS, settle.quit)
     settle.exec()
     for view in (window.contour, window.curve):
-        view.resample()  # the final view box, even if a delayed resample is still pending
+        view.resample_if_moved()  # the final view box, even if a delayed one is pending
     window.network_mode.settle()
     window.space_mode.settle()
     window.repaint()

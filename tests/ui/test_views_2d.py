@@ -451,3 +451,16 @@ def test_straightening_leaves_out_a_straight_stretch_and_keeps_a_zigzag():
     assert len(straighten(line, (1.0, 1.0))) <= 101 // 2**PASSES + 2
     zigzag = np.column_stack([np.arange(50.0), np.arange(50) % 2 * 1.0])  # 1 px teeth
     np.testing.assert_array_equal(straighten(zigzag, (1.0, 1.0)), zigzag)
+
+
+def test_a_map_not_shown_is_sampled_when_it_is_shown(qtbot, session):
+    view = ContourView(session)
+    qtbot.addWidget(view)
+    assert view.image.image is None  # hidden: no sampling for a box that is not final
+    session.set_landscape("himmelblau")
+    assert view.image.image is None
+    shown(qtbot, view)
+    assert view.image.image is not None
+    himmelblau = view.image.image.copy()
+    session.set_landscape("beale")  # shown: sampled at once
+    assert not np.array_equal(view.image.image, himmelblau)

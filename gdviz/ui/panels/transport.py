@@ -132,7 +132,9 @@ class TransportBar(QWidget):
         self._bottom = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self._bottom.addLayout(settings)
         self._bottom.addWidget(self.stop_on_convergence)
-        self._box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        # a row to begin with, as in a window of the default width: the first resize then
+        # changes nothing (a bar changing height lays the whole window out again)
+        self._box = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
         self._box.setContentsMargins(6, 6, 6, 6)
         self._box.addLayout(self._top)
         self._box.addLayout(self._bottom)

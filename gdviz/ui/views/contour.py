@@ -63,6 +63,8 @@ class ContourView(PlotView):
     Signals: ``sigClicked(x, y, modifiers)``, ``sigHover(x, y)``.
     """
 
+    sample_when_shown = True
+
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(session, parent)
         plot = self.plot

@@ -58,6 +58,8 @@ class CurveView(PlotView):
     x), ``sigHover(x, y)``.
     """
 
+    sample_when_shown = True
+
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(session, parent)
         style_plot(self.plot, "x", "f(x)")

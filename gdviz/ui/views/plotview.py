@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt, QTimer, pyqtSignal
+from PyQt6.QtGui import QShowEvent
 from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.run import CONVERGED, DIVERGED, Snapshot
@@ -233,10 +234,23 @@ class PlotView(QWidget):
         if view_box(self.plot.vb) != self._sampled:
             self.resample()
 
+    # a hidden view (another mode's, or one not shown yet) samples when it is shown: its box
+    # is not final before its layout, and sampling a map costs tens of milliseconds. Off
+    # where the sampling also sets what others read (the plane of a 3-D race).
+    sample_when_shown = False
+
     def resample(self) -> None:
         """Sample the landscape over the visible box and redraw it."""
+        if self.sample_when_shown and not self.isVisible():
+            self._sampled = None  # sampled when shown
+            return
         self._sampled = view_box(self.plot.vb)
         self.draw_landscape()
+
+    def showEvent(self, event: QShowEvent | None) -> None:  # noqa: N802 (Qt's name)
+        super().showEvent(event)
+        if self.sample_when_shown and self._sampled is None:
+            self.resample()
 
     def draw_landscape(self) -> None:
         raise NotImplementedError
