@@ -192,8 +192,8 @@ class NetworkDiagram(QWidget):
             p.drawText(QRectF(self.rect()), Qt.AlignmentFlag.AlignCenter, HINT)
             return
         nodes, edges = self.shapes()
-        for e in edges:
-            p.setPen(QPen(e.color, e.width, cap=Qt.PenCapStyle.RoundCap))
+        for e in edges:  # flat caps: the ends are under the neurons, and a third cheaper
+            p.setPen(QPen(e.color, e.width, cap=Qt.PenCapStyle.FlatCap))
             p.drawLine(e.p0, e.p1)
         p.setPen(QPen(style.qcolor(style.THEME.foreground, 170), style.line_px(1)))
         for n in nodes:
