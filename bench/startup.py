@@ -102,9 +102,9 @@ def main() -> None:
                 times[kind].append(timed(kind, Path(tmp), gl, env))
     ours, base = (statistics.median(times[k]) for k in ("gdviz", "bare"))
     print(json.dumps({"bench": "startup", "display": "xvfb" if gl else "offscreen",
-                      "gdviz_s": round(ours, 3), "bare_s": round(base, 3),
-                      "ratio": round(ours / base, 3), "goal_ratio": 1.2,
-                      "met": ours / base <= 1.2}))
+                      "ours": round(ours, 3), "baseline": round(base, 3),
+                      "unit": "s to a saved screenshot", "ratio": round(ours / base, 3),
+                      "goal": 1.2}))
 
 
 if __name__ == "__main__":
