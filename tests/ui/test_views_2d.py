@@ -9,11 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PyQt6.QtCore import QPoint, QPointF, Qt
+from PyQt6.QtGui import QFontMetricsF
 
 from gdviz.ui.session import Session
 from gdviz.ui.views.contour import ContourView
 from gdviz.ui.views.curve1d import CurveView
-from gdviz.ui.views.loss import LossView
+from gdviz.ui.views.loss import LogFriendlyAxis, LossView
 from gdviz.ui.views.paths import CELL_PX, PASSES, SLACK_PX, pixel_path, screen_path, straighten
 from gdviz.ui.views.plotview import pixel_size
 
@@ -464,3 +465,28 @@ def test_a_map_not_shown_is_sampled_when_it_is_shown(qtbot, session):
     himmelblau = view.image.image.copy()
     session.set_landscape("beale")  # shown: sampled at once
     assert not np.array_equal(view.image.image, himmelblau)
+
+
+def test_the_loss_legend_wraps_to_the_width_it_is_given(qtbot, session):
+    view = shown(qtbot, LossView(session), size=(1400, 300))
+    assert view.legend.columnCount == 4  # the runs' entries in one row
+    view.resize(300, 300)
+    qtbot.waitUntil(lambda: view.legend.columnCount < 4)
+    qtbot.waitUntil(lambda: view.legend.boundingRect().width() <= view.width())
+    # never wider than the view: a wider legend pushed the plots past its right edge
+    view.resize(1400, 300)
+    qtbot.waitUntil(lambda: view.legend.columnCount == 4)
+
+
+def test_a_short_log_axis_labels_only_the_decades_that_fit():
+    axis = LogFriendlyAxis("left")
+    axis.setLogMode(False, True)
+    line = QFontMetricsF(axis.font()).height()
+
+    def decades(size: float) -> list[float]:
+        levels = axis.tickValues(-2.0, 2.0, size)
+        return [v for spacing, values in levels if spacing is not None for v in values]
+
+    assert decades(400) == [-2.0, -1.0, 0.0, 1.0, 2.0]  # room for every decade
+    short = decades(2.5 * line)
+    assert 1 <= len(short) <= 2 and set(short) <= {-2.0, -1.0, 0.0, 1.0, 2.0}

@@ -10,9 +10,11 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QPointF, Qt
+from PyQt6.QtGui import QFontMetricsF, QResizeEvent
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.core.run import DIVERGED
+from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, line_px, scaled, style_plot
 from gdviz.ui.views.plotview import marker_item, pixel_size
@@ -21,7 +23,9 @@ from gdviz.ui.views.ranges import step_range, value_range
 from gdviz.ui.views.readout import CurveReadout
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
-LEGEND_COLUMNS = 4  # legend entries per row (more when there are over 8 runs)
+LEGEND_COLUMNS = 4  # legend entries per row (more when there are over 8 runs, fewer when
+LABEL_ROOM = 1.3  # a tick label on the value axis needs this many text lines of room
+LEGEND_GAP_PX = 12  # the entries do not fit side by side); this much room between entries
 MIN_STEPS_SHOWN = 10  # a young race's step axis spans 0…this (then it follows the data)
 SHIFT_FLOOR = 1e-16  # on a log axis f − f_min is drawn at least this high
 STOP_PAD_PX = (9, 11)  # a ✗ stays this far inside the plot's edges (x, y)
@@ -30,14 +34,24 @@ STOP_PAD_PX = (9, 11)  # a ✗ stays this far inside the plot's edges (x, y)
 class LogFriendlyAxis(pg.AxisItem):
     """On a log axis spanning under two decades pyqtgraph labels every 2…9 tick at one
     level, and they overlap; here the decades are the first level and 2…9 a second one
-    that is labelled only when there is room (``textFillLimits``)."""
+    that is labelled only when there is room (``textFillLimits``). On a short axis (a
+    small screen in presenter mode) the decades themselves are thinned to every k-th, so
+    that their labels never overlap."""
 
     def logTickValues(self, minVal, maxVal, size, stdTicks):  # noqa: N802, N803 (Qt names)
         levels = super().logTickValues(minVal, maxVal, size, stdTicks)
         if len(levels) == 1 and levels[0][0] is None:
             values = np.asarray(levels[0][1])
             whole = np.isclose(values, np.round(values))
-            return [(1.0, list(values[whole])), (None, list(values[~whole]))]
+            levels = [(1.0, list(values[whole])), (None, list(values[~whole]))]
+        spacing, values = levels[0]
+        line = QFontMetricsF(self.style["tickFont"] or self.font()).height()
+        room = max(1, int(size // (LABEL_ROOM * line)))  # labels that fit along the axis
+        if spacing is not None and len(values) > room:
+            k = -(-len(values) // room)
+            kept = [v for v in values if round(v / spacing) % k == 0]
+            levels = [(spacing * k, kept), (None, [v for v in values if v not in kept]),
+                      *levels[1:]]
         return levels
 
 
@@ -157,12 +171,29 @@ class LossView(QWidget):
         for readout in self.readouts:  # clear() took their labels too
             readout.plot.addItem(readout.label, ignoreBounds=True)
         self.legend.clear()
-        self.legend.setColumnCount(max(LEGEND_COLUMNS, -(-len(runs) // 2)))  # ≤ 2 rows
         for r, curve in zip(runs, self.loss_curves, strict=True):
             self.legend.addItem(curve, r.label)
+        self._fit_legend()
         self._draw_edits()
         self._drawn = None
         self.show_step(self.session.step)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit_legend()
+
+    def _fit_legend(self) -> None:
+        """Legend rows of ``LEGEND_COLUMNS`` entries (at most two rows when there are more
+        runs), fewer to a row where they do not fit the width: a legend wider than the
+        view would widen the plots past its right edge, cut off."""
+        entries = self.legend.items
+        if not entries:
+            return
+        widest = max(sample.width() + label.minimumWidth() for sample, label in entries)
+        fits = int(self.width() // (widest + LEGEND_GAP_PX + style.line_px(5)))
+        columns = max(1, min(max(LEGEND_COLUMNS, -(-len(entries) // 2)), fits))
+        if columns != self.legend.columnCount:
+            self.legend.setColumnCount(columns)
 
     def _draw_edits(self) -> None:
         """Dotted lines in each run's colour at the steps where its settings were edited."""
