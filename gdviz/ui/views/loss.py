@@ -77,16 +77,15 @@ class LossView(QWidget):
                                     labelTextSize=f"{scaled(FONT_PT - 1)}pt")
         self.widget.addItem(self.legend, row=0, col=0)
         self.loss_plot: pg.PlotItem = self.widget.addPlot(
-            row=1, col=0, axisItems={"left": LogFriendlyAxis("left")})
+            row=1, col=0, axisItems={"left": LogFriendlyAxis("left")}, enableMenu=False)
         self.grad_plot: pg.PlotItem = self.widget.addPlot(
-            row=2, col=0, axisItems={"left": LogFriendlyAxis("left")})
+            row=2, col=0, axisItems={"left": LogFriendlyAxis("left")}, enableMenu=False)
         self.grad_plot.setXLink(self.loss_plot)
         style_plot(self.loss_plot, "", "f")
         style_plot(self.grad_plot, "step", "‖∇f‖")
         self.loss_plot.getAxis("bottom").setStyle(showValues=False)
         self.loss_plot.getAxis("bottom").setHeight(8)
         for plot in (self.loss_plot, self.grad_plot):
-            plot.setMenuEnabled(False)
             # no horizontal grid: on a log axis whose range moves every step it is
             # regenerated each frame and costs more than all the curves together
             plot.showGrid(x=True, y=False, alpha=0.15)

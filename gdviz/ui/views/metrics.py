@@ -78,13 +78,12 @@ class MetricsView(QWidget):
         layout.addWidget(self.legend)
         layout.addWidget(self.widget)
         self.loss_plot: pg.PlotItem = self.widget.addPlot(
-            row=0, col=0, axisItems={"left": LogFriendlyAxis("left")})
-        self.acc_plot: pg.PlotItem = self.widget.addPlot(row=1, col=0)
+            row=0, col=0, axisItems={"left": LogFriendlyAxis("left")}, enableMenu=False)
+        self.acc_plot: pg.PlotItem = self.widget.addPlot(row=1, col=0, enableMenu=False)
         self.acc_plot.setXLink(self.loss_plot)
         style_plot(self.loss_plot, "step", "loss")
         style_plot(self.acc_plot, "step", "acc. %")
         for plot in self.plots:
-            plot.setMenuEnabled(False)
             plot.setMouseEnabled(x=False, y=False)
             # a few points per pixel column: a long recording draws as fast as a short one
             plot.setDownsampling(auto=True, mode="peak")

@@ -36,9 +36,8 @@ class SliceMap(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.widget = pg.PlotWidget()
+        self.widget = pg.PlotWidget(enableMenu=False)
         self.plot: pg.PlotItem = self.widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         style_plot(self.plot, X_LABEL, Y_LABEL)
         self.plot.showGrid(x=False, y=False)

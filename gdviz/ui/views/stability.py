@@ -85,9 +85,8 @@ class StabilityView(QWidget):
         super().__init__(parent)
         self.map = smap
         self.setWindowTitle(title)
-        self.widget = pg.PlotWidget()
+        self.widget = pg.PlotWidget(enableMenu=False)
         self.plot: pg.PlotItem = self.widget.getPlotItem()
-        self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.vb.setMouseEnabled(False, False)
         style_plot(self.plot, smap.x.name, smap.y.name)
