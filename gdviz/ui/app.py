@@ -90,8 +90,7 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
         view.resample_if_moved()  # the final view box, even if a delayed one is pending
     window.network_mode.settle()
     window.space_mode.settle()
-    window.repaint()
-    app.processEvents()
+    app.processEvents()  # the items' deferred updates; grab() paints the whole window itself
     image = window.grab()
     if image.isNull() or not image.save(str(screenshot), "PNG"):
         raise OSError(f"could not write the screenshot to {screenshot}")
