@@ -361,8 +361,7 @@ class MainWindow(QMainWindow):
             settings = QSettings("gdviz", "gdviz")
             settings.setValue(f"{SETTINGS_KEY}/geometry", self.saveGeometry())
             settings.setValue(f"{SETTINGS_KEY}/state", self.saveState())
-        # a closed window paints no more: a paint already queued for one of its GL views
-        # would find the view's context gone with the window's surface
+        # a closed window paints no more: its views are being taken down
         self.setUpdatesEnabled(False)
         super().closeEvent(event)
 

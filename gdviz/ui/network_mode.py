@@ -48,12 +48,6 @@ class NetworkMode(QObject):
                                         QWidget(), right),
         }
         self._views: NetworkViews | None = None
-        # the loss slice holds an OpenGL view: built with the window, never into a window
-        # already shown (Qt then recreates the window's surface and other GL views break)
-        from gdviz.ui.views.slice_view import SliceView
-
-        self.slice_view = SliceView(session)
-        self.page.addWidget(self.slice_view)
         self.new_landscape = QAction("New landscape race", window)
         self.new_landscape.setShortcut(QKeySequence("Ctrl+N"))
         self.new_landscape.setToolTip("Open the default race on a landscape")
@@ -79,9 +73,10 @@ class NetworkMode(QObject):
     def views(self) -> NetworkViews:
         """The network views (built on first use)."""
         if self._views is None:
-            self._views = NetworkViews(self.session, self.slice_view)
+            self._views = NetworkViews(self.session)
             v = self._views
-            self.page.insertWidget(0, v.data)
+            self.page.addWidget(v.data)
+            self.page.addWidget(v.slice)
             self.page.setSizes([5000, 5000])
             for name, widget in (("network", v.panel), ("metrics", v.metrics),
                                  ("diagram", v.diagram), ("backprop", v.backprop)):
@@ -108,12 +103,13 @@ class NetworkMode(QObject):
 
     def settle(self) -> None:
         """Draw what is still being computed in the background now (before a screenshot)."""
-        if self.session.is_network:
-            self.slice_view.compute_now()
+        if self.session.is_network and self._views is not None:
+            self._views.slice.compute_now()
 
     def stop(self) -> None:
         """Before the window closes: no more slices, the one being computed finished."""
-        self.slice_view.stop()
+        if self._views is not None:
+            self._views.slice.stop()
 
     def apply(self, force: bool = False) -> None:
         """Show the docks of the race's mode, when the mode changed (or ``force``)."""
@@ -140,16 +136,17 @@ class NetworkMode(QObject):
 class NetworkViews:
     """The widgets of network mode, each following the session."""
 
-    def __init__(self, session: Session, slice_view: SliceView) -> None:
+    def __init__(self, session: Session) -> None:
         # imported here: a window that never shows a network race never loads them
         from gdviz.ui.panels.backprop import BackpropPanel
         from gdviz.ui.panels.network import NetworkPanel
         from gdviz.ui.views.metrics import MetricsView
         from gdviz.ui.views.network_data import DataView
         from gdviz.ui.views.network_diagram import NetworkDiagram
+        from gdviz.ui.views.slice_view import SliceView
 
         self.data = DataView(session)
-        self.slice = slice_view
+        self.slice = SliceView(session)
         self.panel = NetworkPanel(session)
         self.metrics = MetricsView(session)
         self.diagram = NetworkDiagram(session)

@@ -247,3 +247,21 @@ def test_a_hidden_gl_view_sets_up_no_opengl_till_it_is_shown(qtbot):
     image = view.grabFramebuffer()
     assert image.size() == view.size() * view.devicePixelRatio()
     assert image.pixelColor(2, 2).name() == QColor(style.THEME.background).name()  # drawn
+
+
+def test_a_gl_view_lets_its_framebuffer_go_when_it_is_deleted(qtbot):
+    from PyQt6.QtCore import QCoreApplication, QEvent
+
+    from gdviz.ui.views.surface import gl_view
+
+    view = gl_view(None)
+    view.resize(200, 150)
+    view.show()
+    qtbot.waitExposed(view)
+    image = view.grabFramebuffer()
+    assert view.isValid() and image.size() == view.size() * view.devicePixelRatio()
+    resources = view._gl  # the context, its surface and the framebuffer drawn into
+    assert resources is not None and resources.fbo is not None
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert resources.fbo is None  # freed with its context current, before the context went

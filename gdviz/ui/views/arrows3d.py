@@ -7,12 +7,17 @@ arrow's direction is the vector's own).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 
 from gdviz.ui import style
 from gdviz.ui.views.surface import SOFT_SHADER, GLView
+
+if TYPE_CHECKING:
+    from gdviz.ui.views.gl_canvas import GLCanvas
 
 HEAD_SHARE = 0.35  # a head is at most this share of its arrow
 HEAD_WIDTH = 0.4  # a head's radius at its base, as a share of its length
@@ -86,10 +91,11 @@ class Arrow3D:
         self.shaft.setVisible(False)
         self.head.setVisible(False)
 
-    def remove(self, view: gl.GLViewWidget) -> None:
+    def remove(self, view: GLCanvas) -> None:
         view.removeItem(self.shaft)
         view.removeItem(self.head)
 
     @property
     def visible(self) -> bool:
         return bool(self.shaft.visible())
+

@@ -8,13 +8,15 @@ paints, and repaints whenever the mouse moves the camera.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import pyqtgraph.opengl as gl
 from PyQt6.QtCore import QEvent, QObject, QPointF, QRectF, Qt
 from PyQt6.QtGui import QColor, QFont, QMatrix4x4, QPainter, QPaintEvent, QVector3D
 from PyQt6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from gdviz.ui.views.gl_canvas import GLCanvas
 
 CAMERA_EVENTS = (QEvent.Type.MouseMove, QEvent.Type.Wheel, QEvent.Type.MouseButtonRelease)
 ROOM = 400.0  # the box a label's text is laid out in around its point (pixels)
@@ -36,7 +38,7 @@ class Label(NamedTuple):
 class GLLabels(QWidget):
     """Labels over ``view``, kept in named groups (``set(group, labels)``)."""
 
-    def __init__(self, view: gl.GLViewWidget) -> None:
+    def __init__(self, view: GLCanvas) -> None:
         super().__init__(view)
         self.view = view
         self.groups: dict[str, list[Label]] = {}
@@ -97,3 +99,4 @@ def _room(at: QPointF, align: Qt.AlignmentFlag) -> QRectF:
     x = at.x() - (0.0 if align & f.AlignLeft else ROOM if align & f.AlignRight else ROOM / 2)
     y = at.y() - (0.0 if align & f.AlignTop else ROOM if align & f.AlignBottom else ROOM / 2)
     return QRectF(x, y, ROOM, ROOM)
+

@@ -84,7 +84,7 @@ class SpaceScale:
 
 
 class SpaceView(QWidget):
-    """Parameter space of a 3-D race. Public: ``gl`` (the GLViewWidget), ``scale``
+    """Parameter space of a 3-D race. Public: ``gl`` (the GLView), ``scale``
     (SpaceScale, None unless the race is on a 3-D landscape), ``levels`` (the drawn
     ``LevelSurface``s) and ``surfaces`` (one GLMeshItem each), ``frame`` (the box's
     edges), ``labels`` (GLLabels: group "axes", the axis names then the numbers at the

@@ -20,12 +20,12 @@ import pyqtgraph as pg
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PyQt6.QtCore import QEvent, Qt, pyqtSignal
-from PyQt6.QtGui import QResizeEvent
 from PyQt6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gdviz.core.probe import Box
 from gdviz.ui import style
 from gdviz.ui.session import Session
+from gdviz.ui.views.gl_canvas import GLCanvas
 from gdviz.ui.views.gl_mesh import surface_item
 from gdviz.ui.views.scales import LogScale
 
@@ -104,35 +104,22 @@ def camera_azimuth(gx: Array, gy: Array, gz: Array) -> float:
     return float(np.degrees(np.arctan2(axes[1, 1], axes[0, 1])) % 180.0 - 180.0)
 
 
-class GLView(gl.GLViewWidget):
-    """A GLViewWidget whose line widths and point sizes are set in the window's pixels:
+class GLView(GLCanvas):
+    """A GL view whose line widths and point sizes are set in the window's pixels:
     OpenGL counts the screen's own, so ``px`` converts (the presenter scale and the
     screen's pixel ratio), and ``sigPixelRatioChanged`` asks the owner to set them again
-    when the window moves to a screen with another scale factor.
-
-    A hidden view sets up no OpenGL: a resize while it is hidden (Qt sends the pending ones
-    to every child when a window is grabbed, the views of other modes too) is kept for
-    when it is shown. Setting up a multisampled view costs tens of milliseconds."""
+    when the window moves to a screen with another scale factor."""
 
     sigPixelRatioChanged = pyqtSignal()
-    _resize_kept = False
 
     def px(self, width: float) -> float:
         """``width`` window pixels (at the presenter scale) in the screen's pixels."""
         return style.line_px(width) * self.devicePixelRatioF()
 
     def event(self, ev: QEvent | None) -> bool:
-        kind = ev.type() if ev is not None else None
-        if kind == QEvent.Type.DevicePixelRatioChange:
+        if ev is not None and ev.type() == QEvent.Type.DevicePixelRatioChange:
             self.sigPixelRatioChanged.emit()
-        elif kind == QEvent.Type.Resize and not self.isVisible():
-            self._resize_kept = True
-            return True
-        handled = super().event(ev)
-        if kind == QEvent.Type.Show and self._resize_kept:
-            self._resize_kept = False
-            super().event(QResizeEvent(self.size(), self.size()))
-        return handled
+        return super().event(ev)
 
 
 def captioned_gl_view(owner: QWidget) -> tuple[QLabel, GLView]:
@@ -221,7 +208,7 @@ class SurfaceScale:
 class SurfaceView(QWidget):
     """The landscape as a rotatable shaded surface, with each run's trail and point.
 
-    Public: ``gl`` (the GLViewWidget), ``scale`` (the SurfaceScale both the surface and the
+    Public: ``gl`` (the GLView), ``scale`` (the SurfaceScale both the surface and the
     trails go through, None for a 1-D landscape),
     ``surface`` (GLSurfacePlotItem), ``surface_grid`` (GL ``x (res,)``, ``y (res,)``,
     ``z (res, res)`` with z[j, i] over x[j], y[i]), ``lines`` (one GLLinePlotItem per run),

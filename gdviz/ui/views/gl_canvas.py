@@ -1,0 +1,145 @@
+"""A pyqtgraph 3-D scene drawn offscreen and painted as an image in a plain widget.
+
+A QOpenGLWidget in a window makes Qt compose the whole window through OpenGL on every
+repaint, and sets that up when the window is first shown: cheap on a graphics card,
+the larger part of a frame and of the start-up under software OpenGL. A ``GLCanvas``
+keeps pyqtgraph's scene and camera (``GLViewMixin``) but renders into a framebuffer
+object of its own context and paints the image it reads back, so the window stays a
+plain raster window, a hidden canvas sets up no OpenGL at all, and a grab of the window
+paints it like any widget.
+"""
+
+from __future__ import annotations
+
+from OpenGL import GL
+from PyQt6.QtCore import QSize, Qt
+from PyQt6.QtGui import QImage, QOffscreenSurface, QOpenGLContext, QPainter, QPaintEvent
+from PyQt6.QtGui import QSurfaceFormat as Format
+from PyQt6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+from PyQt6.QtWidgets import QWidget
+from pyqtgraph.opengl.GLViewWidget import GLViewMixin
+
+
+class _Resources:
+    """A canvas's context, surface and framebuffer. ``release`` lets the framebuffer go
+    with its context current; it runs on the widget's ``destroyed`` (its children, the
+    context among them, are still there then) and so never touches the widget."""
+
+    def __init__(self, context: QOpenGLContext, surface: QOffscreenSurface) -> None:
+        self.context, self.surface = context, surface
+        self.fbo: QOpenGLFramebufferObject | None = None
+
+    def release(self) -> None:
+        if self.fbo is None:
+            return
+        try:
+            current = self.context.makeCurrent(self.surface)
+        except RuntimeError:  # the context is gone already: nothing can be freed now
+            current = False
+        self.fbo = None
+        if current:
+            self.context.doneCurrent()
+
+
+class GLCanvas(GLViewMixin, QWidget):
+    """pyqtgraph's GL view (items, camera, mouse) on a plain widget. ``format()`` and
+    ``setFormat()`` as on a QOpenGLWidget (the depth buffer and the samples of the
+    framebuffer); ``grabFramebuffer()`` renders the scene now and returns the image."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        self._format = Format.defaultFormat()
+        self._gl: _Resources | None = None  # set up on the first paint
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    # ---- what GLViewMixin and its items ask of a QOpenGLWidget --------------------------
+    def format(self) -> Format:
+        return Format(self._format)
+
+    def setFormat(self, fmt: Format) -> None:  # noqa: N802 (Qt's name)
+        self._format = Format(fmt)
+        if self._gl is not None:
+            self._gl.release()  # a new framebuffer with the new samples on the next paint
+        self.update()
+
+    def context(self) -> QOpenGLContext | None:
+        return self._gl.context if self._gl is not None else None
+
+    def isValid(self) -> bool:  # noqa: N802
+        return self._gl is not None
+
+    def makeCurrent(self) -> None:  # noqa: N802
+        if self._gl is not None and self._gl.context.makeCurrent(self._gl.surface):
+            if self._gl.fbo is not None:
+                self._gl.fbo.bind()
+
+    def doneCurrent(self) -> None:  # noqa: N802
+        if self._gl is not None:
+            self._gl.context.doneCurrent()
+
+    def defaultFramebufferObject(self) -> int:  # noqa: N802
+        fbo = self._gl.fbo if self._gl is not None else None
+        return int(fbo.handle()) if fbo is not None else 0
+
+    # ---- rendering ------------------------------------------------------------------------
+    def _set_up(self) -> _Resources | None:
+        """The context made current with a framebuffer of the widget's size in device
+        pixels; None where OpenGL cannot be had."""
+        if self._gl is None:
+            context = QOpenGLContext(self)
+            fmt = Format(self._format)
+            fmt.setSamples(0)  # the framebuffer object multisamples, not the surface
+            context.setFormat(fmt)
+            share = QOpenGLContext.globalShareContext()
+            if share is not None:  # pyqtgraph keeps one shader program for every view
+                context.setShareContext(share)
+            if not context.create():
+                return None
+            surface = QOffscreenSurface(None, context)
+            surface.setFormat(context.format())
+            surface.create()
+            if not context.makeCurrent(surface):
+                return None
+            self._gl = _Resources(context, surface)
+            self.destroyed.connect(self._gl.release)
+            self.initializeGL()
+        gl = self._gl
+        if not gl.context.makeCurrent(gl.surface):
+            return None
+        size = QSize(max(1, self.deviceWidth()), max(1, self.deviceHeight()))
+        if gl.fbo is None or gl.fbo.size() != size:
+            gl.fbo = None
+            fbo_format = QOpenGLFramebufferObjectFormat()
+            fbo_format.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+            fbo_format.setSamples(max(0, self._format.samples()))
+            gl.fbo = QOpenGLFramebufferObject(size, fbo_format)
+        return gl
+
+    def render_scene(self) -> QImage | None:
+        """The scene at the widget's size now, or None without OpenGL."""
+        gl = self._set_up()
+        if gl is None or gl.fbo is None:
+            return None
+        gl.fbo.bind()
+        GL.glViewport(0, 0, gl.fbo.width(), gl.fbo.height())
+        self.paintGL()
+        gl.fbo.release()
+        image = gl.fbo.toImage()  # resolves the samples; the rows come out top first
+        gl.context.doneCurrent()
+        image.setDevicePixelRatio(self.devicePixelRatioF())
+        return image
+
+    def grabFramebuffer(self) -> QImage:  # noqa: N802 (QOpenGLWidget's name)
+        image = self.render_scene()
+        return image if image is not None else QImage()
+
+    def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802
+        image = self.render_scene()
+        painter = QPainter(self)
+        if image is None:
+            painter.fillRect(self.rect(), self.palette().window())
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter,
+                             "OpenGL is not available here")
+        else:
+            painter.drawImage(0, 0, image)
+        painter.end()
