@@ -265,3 +265,15 @@ def test_a_gl_view_lets_its_framebuffer_go_when_it_is_deleted(qtbot):
     view.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
     assert resources.fbo is None  # freed with its context current, before the context went
+
+
+def test_a_gl_view_renders_again_only_when_its_scene_changed(qtbot, view):
+    canvas = view.gl
+    renders = []
+    draw = canvas.render_scene
+    canvas.render_scene = lambda: renders.append(1) or draw()  # type: ignore[method-assign]
+    canvas.repaint()  # nothing in the scene changed: the image already rendered
+    assert renders == []
+    canvas.setCameraPosition(azimuth=10)  # the camera moved: the scene is rendered again
+    canvas.repaint()
+    assert renders == [1]

@@ -11,9 +11,18 @@ paints it like any widget.
 
 from __future__ import annotations
 
+from typing import Any
+
 from OpenGL import GL
 from PyQt6.QtCore import QSize, Qt
-from PyQt6.QtGui import QImage, QOffscreenSurface, QOpenGLContext, QPainter, QPaintEvent
+from PyQt6.QtGui import (
+    QImage,
+    QOffscreenSurface,
+    QOpenGLContext,
+    QPainter,
+    QPaintEvent,
+    QResizeEvent,
+)
 from PyQt6.QtGui import QSurfaceFormat as Format
 from PyQt6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 from PyQt6.QtWidgets import QWidget
@@ -49,6 +58,7 @@ class GLCanvas(GLViewMixin, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         self._format = Format.defaultFormat()
         self._gl: _Resources | None = None  # set up on the first paint
+        self._image: QImage | None = None  # the scene last rendered, None: render again
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
 
@@ -129,12 +139,26 @@ class GLCanvas(GLViewMixin, QWidget):
         image.setDevicePixelRatio(self.devicePixelRatioF())
         return image
 
+    def update(self, *args: Any) -> None:
+        """The scene changed (pyqtgraph's items and camera call this): render it again on
+        the next paint. Other paints (a label over the view moved, the window uncovered)
+        draw the image already rendered."""
+        self._image = None
+        super().update(*args)
+
+    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802
+        self._image = None
+        super().resizeEvent(event)
+
     def grabFramebuffer(self) -> QImage:  # noqa: N802 (QOpenGLWidget's name)
-        image = self.render_scene()
-        return image if image is not None else QImage()
+        self._image = self.render_scene()
+        return self._image if self._image is not None else QImage()
 
     def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802
-        image = self.render_scene()
+        size = QSize(max(1, self.deviceWidth()), max(1, self.deviceHeight()))
+        if self._image is None or self._image.size() != size:
+            self._image = self.render_scene()
+        image = self._image
         painter = QPainter(self)
         if image is None:
             painter.fillRect(self.rect(), self.palette().window())
