@@ -287,8 +287,9 @@ class MainWindow(QMainWindow):
         if s.is_network:
             self.centre.setCurrentWidget(self.network_mode.centre_widget())
         else:
-            pages = {1: self.curve, 2: self.pair, 3: self.space_mode.centre_widget()}
-            self.centre.setCurrentWidget(pages[s.landscape.dim])
+            dim = s.landscape.dim
+            self.centre.setCurrentWidget(self.curve if dim == 1 else self.pair if dim == 2
+                                         else self.space_mode.centre_widget())
         self.network_mode.apply()
         self.data_mode.apply()
         self._update_status()

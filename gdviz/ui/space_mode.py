@@ -24,35 +24,53 @@ VIEWS = ("space", "plane")  # the scenario names of the two views
 
 
 class SpaceMode(QObject):
-    """Builds the page of a 3-D race into ``window.centre``. ``sigHover(x, y, z)``: the
-    point under the mouse on the plane."""
+    """Builds the page of a 3-D race into ``window.centre`` (its views when a 3-D race is
+    first shown: start-up stays quick). ``sigHover(x, y, z)``: the point under the mouse
+    on the plane."""
 
     sigHover = pyqtSignal(float, float, float)
 
     def __init__(self, window: MainWindow, session: Session) -> None:
         super().__init__(window)
-        self.session = session
-        self.space: QWidget
-        if has_gl():
-            from gdviz.ui.views.space3d import SpaceView
-
-            self.space = SpaceView(session)
-        else:
-            self.space = gl_placeholder("The 3-D view of parameter space")
-        self.plane = PlaneView(session)
+        self.window, self.session = window, session
         self.page = QSplitter(Qt.Orientation.Horizontal)
-        self.page.addWidget(self.space)
-        self.page.addWidget(self.plane)
-        self.page.setSizes([5000, 4000])  # the space a little wider
         window.centre.addWidget(self.page)
-        self.plane.sigHover.connect(lambda u, v: self.sigHover.emit(*self.plane.point_at(u, v)))
-        window.landscape_panel.sigResetView.connect(self.plane.reset_view)
+        self._views: tuple[QWidget, PlaneView] | None = None
+
+    def _built(self) -> tuple[QWidget, PlaneView]:
+        if self._views is None:
+            space: QWidget
+            if has_gl():
+                from gdviz.ui.views.space3d import SpaceView
+
+                space = SpaceView(self.session)
+            else:
+                space = gl_placeholder("The 3-D view of parameter space")
+            plane = PlaneView(self.session)
+            self.page.addWidget(space)
+            self.page.addWidget(plane)
+            self.page.setSizes([5000, 4000])  # the space a little wider
+            plane.sigHover.connect(lambda u, v: self.sigHover.emit(*plane.point_at(u, v)))
+            self.window.landscape_panel.sigResetView.connect(plane.reset_view)
+            self._views = (space, plane)
+        return self._views
+
+    @property
+    def space(self) -> QWidget:
+        """The 3-D view of parameter space (or a line saying why there is none)."""
+        return self._built()[0]
+
+    @property
+    def plane(self) -> PlaneView:
+        """The contour map of the plane through the focused run's point."""
+        return self._built()[1]
 
     @property
     def active(self) -> bool:
         return not self.session.is_network and self.session.landscape.dim == 3
 
     def centre_widget(self) -> QWidget:
+        self._built()
         return self.page
 
     def shown(self) -> tuple[str, ...]:
@@ -71,4 +89,5 @@ class SpaceMode(QObject):
 
     def settle(self) -> None:
         """Draw the plane for the final view box now (before a screenshot)."""
-        self.plane.resample()
+        if self._views is not None:
+            self.plane.resample()
