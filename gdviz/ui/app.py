@@ -23,7 +23,7 @@ from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.style import configure
 
-SETTLE_MS = 250  # before a screenshot: layouts settle and GL views render
+SETTLE_MS = 250  # before a screenshot: layouts settle and delayed map samplings run
 
 
 QUIET = ("propagateSizeHints",)  # harmless notes of the offscreen platform, per window
@@ -83,7 +83,7 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
         code = app.exec()  # the shell holds the window (and any rebuilt one) till the end
         _delete(shell.window)
         return code
-    settle = QEventLoop()  # layouts settle and GL views render
+    settle = QEventLoop()  # layouts settle and delayed map samplings run
     QTimer.singleShot(SETTLE_MS, settle.quit)
     settle.exec()
     for view in (window.contour, window.curve):

@@ -21,7 +21,6 @@ from PyQt6.QtGui import (
     QOpenGLContext,
     QPainter,
     QPaintEvent,
-    QResizeEvent,
 )
 from PyQt6.QtGui import QSurfaceFormat as Format
 from PyQt6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
@@ -116,7 +115,7 @@ class GLCanvas(GLViewMixin, QWidget):
         gl = self._gl
         if not gl.context.makeCurrent(gl.surface):
             return None
-        size = QSize(max(1, self.deviceWidth()), max(1, self.deviceHeight()))
+        size = self._device_size()
         if gl.fbo is None or gl.fbo.size() != size:
             gl.fbo = None
             fbo_format = QOpenGLFramebufferObjectFormat()
@@ -139,6 +138,10 @@ class GLCanvas(GLViewMixin, QWidget):
         image.setDevicePixelRatio(self.devicePixelRatioF())
         return image
 
+    def _device_size(self) -> QSize:
+        """The widget's size in device pixels (at least 1×1): the framebuffer's."""
+        return QSize(max(1, self.deviceWidth()), max(1, self.deviceHeight()))
+
     def update(self, *args: Any) -> None:
         """The scene changed (pyqtgraph's items and camera call this): render it again on
         the next paint. Other paints (a label over the view moved, the window uncovered)
@@ -146,17 +149,12 @@ class GLCanvas(GLViewMixin, QWidget):
         self._image = None
         super().update(*args)
 
-    def resizeEvent(self, event: QResizeEvent | None) -> None:  # noqa: N802
-        self._image = None
-        super().resizeEvent(event)
-
     def grabFramebuffer(self) -> QImage:  # noqa: N802 (QOpenGLWidget's name)
         self._image = self.render_scene()
         return self._image if self._image is not None else QImage()
 
     def paintEvent(self, event: QPaintEvent | None) -> None:  # noqa: N802
-        size = QSize(max(1, self.deviceWidth()), max(1, self.deviceHeight()))
-        if self._image is None or self._image.size() != size:
+        if self._image is None or self._image.size() != self._device_size():  # also resized
             self._image = self.render_scene()
         image = self._image
         painter = QPainter(self)

@@ -14,7 +14,6 @@ from PyQt6.QtGui import QFontMetricsF, QResizeEvent
 from PyQt6.QtWidgets import QVBoxLayout, QWidget
 
 from gdviz.core.run import DIVERGED
-from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.style import FONT_PT, line_px, scaled, style_plot
 from gdviz.ui.views.plotview import marker_item, pixel_size
@@ -23,9 +22,10 @@ from gdviz.ui.views.ranges import step_range, value_range
 from gdviz.ui.views.readout import CurveReadout
 
 GRAD_FLOOR = 1e-16  # a zero gradient norm is drawn here on a log axis
-LEGEND_COLUMNS = 4  # legend entries per row (more when there are over 8 runs, fewer when
 LABEL_ROOM = 1.3  # a tick label on the value axis needs this many text lines of room
-LEGEND_GAP_PX = 12  # the entries do not fit side by side); this much room between entries
+LEGEND_COLUMNS = 4  # legend entries per row (more when there are over 8 runs, fewer when
+# the entries do not fit side by side)
+LEGEND_GAP_PX = 12  # this much room between legend entries
 MIN_STEPS_SHOWN = 10  # a young race's step axis spans 0…this (then it follows the data)
 SHIFT_FLOOR = 1e-16  # on a log axis f − f_min is drawn at least this high
 STOP_PAD_PX = (9, 11)  # a ✗ stays this far inside the plot's edges (x, y)
@@ -189,7 +189,7 @@ class LossView(QWidget):
         if not entries:
             return
         widest = max(sample.width() + label.minimumWidth() for sample, label in entries)
-        fits = int(self.width() // (widest + LEGEND_GAP_PX + style.line_px(5)))
+        fits = int(self.width() // (widest + LEGEND_GAP_PX + line_px(5)))
         columns = max(1, min(max(LEGEND_COLUMNS, -(-len(entries) // 2)), fits))
         if columns != self.legend.columnCount:
             self.legend.setColumnCount(columns)

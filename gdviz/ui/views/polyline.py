@@ -74,12 +74,6 @@ class Polyline(pg.GraphicsObject):
             if self.xData is not None:
                 self._update_shown()
 
-    def setPen(self, pen: QPen) -> None:  # noqa: N802
-        self.prepareGeometryChange()
-        self.opts["pen"] = pen
-        self._rect = None
-        self.update()
-
     def _update_shown(self) -> None:
         x, y = self.xData, self.yData
         assert x is not None and y is not None
@@ -151,19 +145,20 @@ class Polyline(pg.GraphicsObject):
         if self.columns and len(x) > 2:
             x, y = self._in_columns(x, y)
         ok = np.isfinite(y) & np.isfinite(x)
-        joined = ok[:-1] & ok[1:]
-        if joined.all():
-            out = self._segments
-            out.resize(len(x) - 1)
-            if len(x) > 1:
-                m = out.ndarray()
-                m[:, 0], m[:, 1], m[:, 2], m[:, 3] = x[:-1], y[:-1], x[1:], y[1:]
-            return
-        keep = np.flatnonzero(joined)
-        self._segments.resize(len(keep))
-        if len(keep):
+        joined = ok[:-1] & ok[1:]  # a segment per pair of finite neighbours
+        if joined.all():  # the common case, without gathering
+            self._set_segments(x[:-1], y[:-1], x[1:], y[1:])
+        else:
+            start = np.flatnonzero(joined)
+            self._set_segments(x[start], y[start], x[start + 1], y[start + 1])
+
+    def _set_segments(self, x0: np.ndarray, y0: np.ndarray, x1: np.ndarray,
+                      y1: np.ndarray) -> None:
+        """The segments (x0, y0)–(x1, y1) that ``paint`` draws."""
+        self._segments.resize(len(x0))
+        if len(x0):
             m = self._segments.ndarray()
-            m[:, 0], m[:, 1], m[:, 2], m[:, 3] = x[keep], y[keep], x[keep + 1], y[keep + 1]
+            m[:, 0], m[:, 1], m[:, 2], m[:, 3] = x0, y0, x1, y1
 
     def _in_columns(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         vb = self.getViewBox()
