@@ -14,11 +14,11 @@ import numpy as np
 import pyqtgraph as pg
 from PyQt6.QtCore import QRectF
 from PyQt6.QtGui import QBrush
-from PyQt6.QtWidgets import QVBoxLayout, QWidget
+from PyQt6.QtWidgets import QWidget
 
 from gdviz.core.slices import Slice
 from gdviz.ui import style
-from gdviz.ui.style import COLORMAP, font, line_px, qcolor, style_plot
+from gdviz.ui.style import COLORMAP, font, line_px, plain_plot, qcolor, style_plot
 from gdviz.ui.views.isolines import isolines
 from gdviz.ui.views.scales import LogScale
 
@@ -36,15 +36,10 @@ class SliceMap(QWidget):
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
-        self.widget = pg.PlotWidget(enableMenu=False)
-        self.plot: pg.PlotItem = self.widget.getPlotItem()
-        self.plot.hideButtons()
+        self.widget, self.plot = plain_plot(self)
         style_plot(self.plot, X_LABEL, Y_LABEL)
         self.plot.showGrid(x=False, y=False)
         self.plot.vb.disableAutoRange()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.widget)
 
         self.image = pg.ImageItem(colorMap=pg.colormap.get(COLORMAP))
         self.image.setOpacity(style.THEME.map_opacity)
