@@ -19,6 +19,7 @@ import pyqtgraph as pg
 
 from gdviz.core.landscapes import Landscape
 from gdviz.ui.session import Session
+from gdviz.ui.views.scales import quantile
 
 Array = npt.NDArray[np.float64]
 Box3 = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
@@ -56,7 +57,7 @@ def level_surfaces(session: Session, box: Box3) -> tuple[LevelSurface, ...]:
         data = np.ascontiguousarray(np.where(np.isfinite(f), f, finite.max()))
         lo = np.array([xs[0], ys[0], zs[0]])
         step = np.array([xs[1] - xs[0], ys[1] - ys[0], zs[1] - zs[0]])
-        for share, level in zip(SHARES, np.quantile(finite, SHARES), strict=True):
+        for share, level in zip(SHARES, quantile(finite, np.array(SHARES)), strict=True):
             verts, faces = pg.isosurface(data, float(level))
             if len(faces):
                 verts, faces = _shared(verts, faces)

@@ -27,7 +27,7 @@ from gdviz.ui import style
 from gdviz.ui.session import Session
 from gdviz.ui.views.gl_canvas import GLCanvas
 from gdviz.ui.views.gl_mesh import surface_item
-from gdviz.ui.views.scales import LogScale
+from gdviz.ui.views.scales import LogScale, quantile
 
 Array = npt.NDArray[np.float64]
 
@@ -93,7 +93,7 @@ def camera_azimuth(gx: Array, gy: Array, gz: Array) -> float:
     valley (a camera looking across it sees its near wall, and the runs on the floor hide
     behind it), from the valley's end on the ``AZIMUTH`` side; else ``AZIMUTH``."""
     x, y = np.meshgrid(gx, gy, indexing="ij")
-    floor = gz <= np.quantile(gz, FLOOR_SHARE)
+    floor = gz <= quantile(gz, FLOOR_SHARE)
     pts = np.column_stack([x[floor], y[floor]])
     if len(pts) < 3:
         return AZIMUTH
@@ -172,7 +172,7 @@ class SurfaceScale:
         """The scale for grid values ``Z`` (any shape, NaN allowed) over ``box``."""
         finite = Z[np.isfinite(Z)]
         fmin = float(finite.min()) if finite.size else 0.0
-        top = float(np.percentile(finite, CLIP_PERCENTILE)) if finite.size else 1.0
+        top = float(quantile(finite, CLIP_PERCENTILE / 100)) if finite.size else 1.0
         if not top > fmin:  # a flat landscape
             top = fmin + 1.0
         scale = cls(box, LogScale.fit(Z) if log else None, 0.0, 1.0)
