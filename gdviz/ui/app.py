@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6.QtCore import (
@@ -74,11 +75,12 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     session.source = source
     shell = Shell(session, remember_layout=screenshot is None and not present)
     window = shell.window  # View ▸ Theme replaces it: read shell.window from then on
-    if steps is not None or screenshot is not None:
-        session.run_to(session.steps if steps is None else steps)
+    compute = _race_computer(session, steps, screenshot is not None)
     window.show()
     if present:
         window.lecture.toggle_presenter()
+    # the window first, the race after: its steps are drawn when they are computed
+    QTimer.singleShot(0, compute)
     if screenshot is None:
         code = app.exec()  # the shell holds the window (and any rebuilt one) till the end
         _delete(shell.window)
@@ -86,6 +88,7 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     settle = QEventLoop()  # layouts settle and delayed map samplings run
     QTimer.singleShot(SETTLE_MS, settle.quit)
     settle.exec()
+    compute()  # done already, unless the race took longer than the settling
     for view in (window.contour, window.curve):
         view.resample_if_moved()  # the final view box, even if a delayed one is pending
     window.network_mode.settle()
@@ -97,6 +100,20 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     window.close()
     _delete(window)
     return 0
+
+
+def _race_computer(session: Session, steps: int | None, whole: bool) -> Callable[[], None]:
+    """A call computing the race up to ``steps`` (``whole``: to its end when ``steps`` is
+    None) the first time it is made, and doing nothing after."""
+    target = session.steps if steps is None and whole else steps
+
+    def compute() -> None:
+        nonlocal target
+        if target is not None:
+            step, target = target, None
+            session.run_to(step)
+
+    return compute
 
 
 def _delete(window: QWidget) -> None:

@@ -343,6 +343,21 @@ def test_screenshot_writes_the_whole_window(tmp_path):
     assert (rgb == rgb[0]).all(axis=1).mean() < 0.5  # no single colour fills the picture
 
 
+@pytest.mark.parametrize(("steps", "whole", "expected"),
+                         [(30, True, [30]), (None, True, "all"), (30, False, [30]),
+                          (None, False, [])])
+def test_the_race_is_computed_once_when_the_window_asks(session, steps, whole, expected):
+    from gdviz.ui.app import _race_computer
+
+    compute = _race_computer(session, steps, whole)
+    assert session.step == 0  # nothing before the window is shown
+    seen: list[int] = []
+    session.sigStepChanged.connect(seen.append)
+    compute()
+    compute()  # the second call (after the screenshot's wait) finds it done
+    assert seen == ([session.steps] if expected == "all" else expected)
+
+
 def one_line_error(done: subprocess.CompletedProcess[str]) -> str:
     assert done.returncode == 2
     lines = done.stderr.splitlines()
