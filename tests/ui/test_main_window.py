@@ -322,6 +322,23 @@ def test_a_one_dimensional_landscape_shows_the_curve(qtbot, race):
     assert race.centre.currentWidget() is race.pair
 
 
+def test_the_map_is_sampled_once_when_the_window_opens(qtbot):
+    """The colour bar's width (its title included) is known before the first sampling,
+    so the box sampled when the window shows is the final one: no second sampling."""
+    from gdviz.ui.views.plotview import view_box
+
+    window = MainWindow(Session(gdviz.load_scenario("default")), remember_layout=False)
+    qtbot.addWidget(window)
+    boxes: list[tuple] = []
+    draw = window.contour.draw_landscape
+    window.contour.draw_landscape = lambda: (boxes.append(view_box(window.contour.plot.vb)),
+                                             draw())
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.wait(300)  # longer than the delay of a resampling after a move
+    assert boxes == [view_box(window.contour.plot.vb)]
+
+
 # ---- gdviz gui --screenshot ---------------------------------------------------------------
 def gui(*args: str) -> subprocess.CompletedProcess[str]:
     """``python -m gdviz gui …`` in a child with this test's environment (display/platform)."""

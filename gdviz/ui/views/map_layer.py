@@ -60,6 +60,14 @@ class MapLayer:
         for side in ("left", "right"):
             self.colorbar.getAxis(side).enableAutoSIPrefix(False)
         self.colorbar.bar.setOpacity(style.THEME.map_opacity)
+        self._label("f")
+
+    def _label(self, text: str) -> None:
+        """The colour bar's title. Set before the first map too: its width is part of the
+        bar's, so the view box the map is first sampled for is already the final one."""
+        axis = self.colorbar.getAxis("left")
+        axis.setLabel(text, **{"font-size": "11pt"})
+        axis.resizeEvent()  # centred again: pyqtgraph places a title only on a resize
 
     def clear(self) -> None:
         self.image.clear()
@@ -81,6 +89,6 @@ class MapLayer:
         self.image.setImage(z, autoLevels=False, levels=(lo, hi))
         self.image.setRect(QRectF(xs[0] - dx / 2, ys[0] - dy / 2, len(xs) * dx, len(ys) * dy))
         self.colorbar.setLevels((lo, hi))
-        self.colorbar.getAxis("left").setLabel(label, **{"font-size": "11pt"})
+        self._label(label)
         segments = isolines(xs, ys, z, np.linspace(lo, hi, LEVELS)[1:-1])
         self.contours.setData(segments[:, 0], segments[:, 1])
