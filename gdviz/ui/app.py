@@ -89,7 +89,7 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     QTimer.singleShot(SETTLE_MS, settle.quit)
     settle.exec()
     compute()  # done already, unless the race took longer than the settling
-    for view in (window.contour, window.curve):
+    for view in window.map_views():
         view.resample_if_moved()  # the final view box, even if a delayed one is pending
     window.network_mode.settle()
     window.space_mode.settle()

@@ -36,15 +36,12 @@ class DataMode(QObject):
     def __init__(self, window: MainWindow, session: Session) -> None:
         super().__init__(window)
         self.window, self.session = window, session
-        self.view = DataFitView(session)
-        self.file_bar = DataFileBar(session)
-        panel = QWidget()
-        column = QVBoxLayout(panel)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.setSpacing(0)
-        column.addWidget(self.file_bar)
-        column.addWidget(self.view, 1)
-        self.dock = window.add_dock("data", TITLE, panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        # the dock now (the View menu and the saved layout name it), its contents when a
+        # race on data first shows it: start-up stays quick
+        self._panel = QWidget()
+        self._parts: tuple[DataFileBar, DataFitView] | None = None
+        self.dock = window.add_dock("data", TITLE, self._panel,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
         session.sigLandscapeChanged.connect(self._retitle)
         self.dock.setToolTip("The samples this loss is computed from, and each run's model")
         plot = window.contour.plot
@@ -58,6 +55,26 @@ class DataMode(QObject):
         self._shown: bool | None = None
         self._retitle()
 
+    def _built(self) -> tuple[DataFileBar, DataFitView]:
+        if self._parts is None:
+            self._parts = DataFileBar(self.session), DataFitView(self.session)
+            column = QVBoxLayout(self._panel)
+            column.setContentsMargins(0, 0, 0, 0)
+            column.setSpacing(0)
+            column.addWidget(self._parts[0])
+            column.addWidget(self._parts[1], 1)
+        return self._parts
+
+    @property
+    def file_bar(self) -> DataFileBar:
+        """The line naming the samples, with its "Load CSV…" button."""
+        return self._built()[0]
+
+    @property
+    def view(self) -> DataFitView:
+        """The samples and every run's fitted model."""
+        return self._built()[1]
+
     def load_csv(self, path: str) -> bool:
         """Race the current optimizers on the samples of the CSV file ``path`` (a bad
         file: a message box, nothing changed)."""
@@ -70,6 +87,8 @@ class DataMode(QObject):
     def apply(self, force: bool = False) -> None:
         """Show the data dock on a race computed from samples (when that changed)."""
         on = self.session.is_data
+        if on:
+            self._built()
         if on != self._shown or force:
             self._shown = on
             self.dock.setVisible(on)
@@ -79,7 +98,7 @@ class DataMode(QObject):
     def draw_overlay(self, *_: object) -> None:
         """The focused run's next minibatch's loss over the visible map, in its colour."""
         s = self.session
-        focus = self.view.focused
+        focus = self.view.focused if self._parts is not None else None
         if focus is None or s.data_landscape.dim != 2 or s.batch_now(focus)[1] is None:
             self.overlay.setData([], [])
             return

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.resize(1600, 1000)
 
         self.contour = ContourView(session)
-        self.curve = CurveView(session)
+        self._curve: CurveView | None = None  # built when a 1-D race is first shown
         self.surface: QWidget
         if has_gl():
             from gdviz.ui.views.surface import SurfaceView
@@ -89,7 +89,6 @@ class MainWindow(QMainWindow):
         self.pair.setSizes([5000, 4000])  # scaled to the space: contour a little wider
         self.centre = QStackedWidget()
         self.centre.addWidget(self.pair)
-        self.centre.addWidget(self.curve)
         self.setCentralWidget(self.centre)
 
         self.about = AboutPanel(session)
@@ -154,6 +153,20 @@ class MainWindow(QMainWindow):
         self._scenario_loaded()
 
     # ---- building ----------------------------------------------------------------------
+    @property
+    def curve(self) -> CurveView:
+        """The view of a 1-D race's curve, built when first asked for."""
+        if self._curve is None:
+            self._curve = CurveView(self.session)
+            self.centre.addWidget(self._curve)
+            self.landscape_panel.sigResetView.connect(self._curve.reset_view)
+        return self._curve
+
+    def map_views(self) -> tuple[ContourView] | tuple[ContourView, CurveView]:
+        """The views built so far that sample the landscape over their box: the contour
+        map, then the 1-D curve once it exists."""
+        return (self.contour,) if self._curve is None else (self.contour, self._curve)
+
     def add_dock(self, name: str, title: str, widget: QWidget,
                  area: Qt.DockWidgetArea) -> QDockWidget:
         """A dock holding ``widget``; ``name`` is its key in the saved layout."""

@@ -47,7 +47,7 @@ class Shell(QObject):
         old, s = self.window, self.session
         playing = s.playing
         geometry, state = old.saveGeometry(), old.saveState()
-        boxes = [view_box(v.plot.vb) for v in (old.contour, old.curve)]
+        boxes = [view_box(v.plot.vb) for v in old.map_views()]
         presenting, hidden = old.lecture.presenting, old.lecture.hidden_panels
         # the old window and what it owns are the session's only listeners: cut them off
         # before the new window connects, so no signal reaches a widget being deleted
@@ -66,7 +66,9 @@ class Shell(QObject):
         new = self._build()
         new.restoreGeometry(geometry)
         new.restoreState(state)
-        for view, ((x0, x1), (y0, y1)) in zip((new.contour, new.curve), boxes, strict=True):
+        # the contour map first in both; the curve where the new window has one (it is
+        # built with the window when the race is 1-D, and the old one had it then too)
+        for view, ((x0, x1), (y0, y1)) in zip(new.map_views(), boxes, strict=False):
             view.plot.vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
         self.window = new
         if presenting:

@@ -22,6 +22,7 @@ from gdviz.core.optimizers import OPTIMIZERS
 from gdviz.ui.main_window import OVERLAYS, MainWindow
 from gdviz.ui.panels.landscape import NAME_ROLE
 from gdviz.ui.session import Session
+from gdviz.ui.views.plotview import view_box
 from tests.conftest import requires_gl
 from tests.ui.editing import is_refused, type_into
 
@@ -322,11 +323,20 @@ def test_a_one_dimensional_landscape_shows_the_curve(qtbot, race):
     assert race.centre.currentWidget() is race.pair
 
 
+def test_the_curve_is_built_with_the_first_one_dimensional_race(qtbot, race):
+    assert race.map_views() == (race.contour,)  # a 2-D race opened: no curve yet
+    pick_landscape(race, "double_well")
+    assert race.map_views() == (race.contour, race.curve)
+    race.curve.plot.vb.setRange(xRange=(0.2, 0.4), yRange=(0, 1), padding=0)
+    race.landscape_panel.reset_view.click()  # "Reset view" reaches the curve too
+    (x0, x1), _ = view_box(race.curve.plot.vb)
+    lo, hi = race.session.landscape.domain[0]
+    assert x0 < lo < hi < x1 and x1 - x0 < 1.2 * (hi - lo)  # the domain and a margin
+
+
 def test_the_map_is_sampled_once_when_the_window_opens(qtbot):
     """The colour bar's width (its title included) is known before the first sampling,
     so the box sampled when the window shows is the final one: no second sampling."""
-    from gdviz.ui.views.plotview import view_box
-
     window = MainWindow(Session(gdviz.load_scenario("default")), remember_layout=False)
     qtbot.addWidget(window)
     boxes: list[tuple] = []
