@@ -25,6 +25,9 @@ from gdviz.ui.session import Session
 from gdviz.ui.style import configure
 
 SETTLE_MS = 250  # before a screenshot: layouts settle and delayed map samplings run
+# Qt's PNG "quality" 80 is zlib's fastest level: a screenshot is written in about half the
+# time of the default level, for a file about a tenth larger
+SCREENSHOT_QUALITY = 80
 
 
 QUIET = ("propagateSizeHints",)  # harmless notes of the offscreen platform, per window
@@ -95,7 +98,7 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     window.space_mode.settle()
     app.processEvents()  # the items' deferred updates; grab() paints the whole window itself
     image = window.grab()
-    if image.isNull() or not image.save(str(screenshot), "PNG"):
+    if image.isNull() or not image.save(str(screenshot), "PNG", SCREENSHOT_QUALITY):
         raise OSError(f"could not write the screenshot to {screenshot}")
     window.close()
     _delete(window)
