@@ -137,8 +137,8 @@ class RunCard(QFrame):
         """Show the session's values for this run (editors being typed in are kept)."""
         run: RunSpec = self.session.runs[self.index]
         hyper = self.session.hyper_now(self.index)
-        self.swatch.setStyleSheet(f"QToolButton {{ background: {run.color}; "
-                                  "border: 1px solid #444444; border-radius: 3px; }")
+        _set_sheet(self.swatch, f"QToolButton {{ background: {run.color}; "
+                                "border: 1px solid #444444; border-radius: 3px; }")
         self.label.show_value(run.label)
         unused = self.session.unused_hypers()
         for name, edit in self.edits.items():
@@ -161,10 +161,9 @@ class RunCard(QFrame):
     def _restyle(self, color: str) -> None:
         theme = style.THEME
         width, background = (2, theme.card_selected) if self.selected else (1, theme.card)
-        self.setStyleSheet(
-            f"QFrame#runCard {{ background: {background}; border: {width}px solid "
-            f"{color if self.selected else '#c8c8c8'}; border-left: 6px solid {color}; "
-            "border-radius: 4px; }")
+        _set_sheet(self, f"QFrame#runCard {{ background: {background}; border: {width}px "
+                         f"solid {color if self.selected else '#c8c8c8'}; border-left: 6px "
+                         f"solid {color}; border-radius: 4px; }}")
 
     def _toggled(self, hyper: Hyper, check: QCheckBox, on: bool) -> None:
         try:
@@ -196,6 +195,13 @@ class RunCard(QFrame):
             edit.blockSignals(True)
         self.hide()
         self.deleteLater()
+
+
+def _set_sheet(widget: QWidget, sheet: str) -> None:
+    """Give ``widget`` the style sheet ``sheet`` unless it has it: setting one polishes
+    the widget and all its children again, a millisecond a card."""
+    if widget.styleSheet() != sheet:
+        widget.setStyleSheet(sheet)
 
 
 class OptimizerPanel(QWidget):
