@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdviz.ui.views.isolines import isolines
 
@@ -54,3 +56,50 @@ def test_saddle_cells_give_two_separate_segments():
     below = isolines(xs, ys, z, np.array([0.6]))  # centre 0.5 < 0.6: b and d are joined
     mids = sorted(map(tuple, np.round((below[0::2] + below[1::2]) / 2, 9)))
     assert mids == [(0.2, 0.2), (0.8, 0.8)]  # the cuts around the high corners a and c
+
+
+def reference(xs, ys, z, levels):
+    """The same lines traced level by level over the whole grid: the plain algorithm the
+    fast one must agree with."""
+    from gdviz.ui.views.isolines import _SEGMENTS, _edge_points
+
+    a, b, c, d = z[:-1, :-1], z[:-1, 1:], z[1:, 1:], z[1:, :-1]
+    valid = np.isfinite(a) & np.isfinite(b) & np.isfinite(c) & np.isfinite(d)
+    out = [np.empty((0, 2))]
+    for level in levels:
+        code = (a >= level) * 1 + (b >= level) * 2 + (c >= level) * 4 + (d >= level) * 8
+        code[~valid] = 0
+        above = (a + b + c + d) / 4 >= level
+        code[code == 5] = np.where(above[code == 5], 16, 17)
+        code[code == 10] = np.where(above[code == 10], 17, 16)
+        i, j = np.nonzero((code != 0) & (code != 15))
+        pts = _edge_points(xs[j], xs[j + 1], ys[i], ys[i + 1],
+                           (a[i, j], b[i, j], c[i, j], d[i, j]), np.full(len(i), level))
+        pairs = _SEGMENTS[code[i, j]]
+        for s in range(2):
+            m = np.nonzero(pairs[:, s, 0] >= 0)[0]
+            out.append(np.stack([pts[pairs[m, s, 0], m], pts[pairs[m, s, 1], m]],
+                                axis=1).reshape(-1, 2))
+    return np.concatenate(out)
+
+
+def segments(pts):
+    return sorted(tuple(s.ravel()) for s in pts.reshape(-1, 2, 2))
+
+
+@settings(max_examples=150, deadline=None)
+@given(shape=st.tuples(st.integers(2, 25), st.integers(2, 25)), seed=st.integers(0, 10**6),
+       n_levels=st.integers(1, 12), coarse=st.booleans(), holes=st.integers(0, 3))
+def test_the_lines_are_those_of_the_level_by_level_algorithm(shape, seed, n_levels, coarse,
+                                                              holes):
+    rng = np.random.default_rng(seed)
+    ny, nx = shape
+    xs, ys = np.linspace(-1, 2, nx), np.linspace(0, 3, ny)
+    z = rng.normal(size=(ny, nx))
+    levels = np.linspace(-1.5, 1.5, n_levels)
+    if coarse:  # values and levels on one grid: corners exactly on a level, saddles
+        z, levels = np.round(z, 1), np.round(levels, 1)
+    for _ in range(holes):
+        z[rng.integers(ny), rng.integers(nx)] = rng.choice([np.nan, np.inf])
+    assert segments(isolines(xs, ys, z, levels[::-1])) == segments(
+        reference(xs, ys, z, levels))

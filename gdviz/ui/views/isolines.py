@@ -26,8 +26,9 @@ for _code, _pairs in {
 
 
 def _edge_points(x0: Array, x1: Array, y0: Array, y1: Array, corners: tuple[Array, ...],
-                 level: float) -> Array:
-    """Where ``level`` crosses the four edges of the given cells: (4, m, 2)."""
+                 level: Array) -> Array:
+    """Where ``level`` (one per cell) crosses the four edges of the given cells:
+    (4, m, 2)."""
     a, b, c, d = corners
 
     def t(u: Array, v: Array) -> Array:
@@ -46,26 +47,37 @@ def isolines(xs: Array, ys: Array, z: Array, levels: Array) -> Array:
     """Segments of the contour lines of ``z`` (``z[i, j]`` at ``(xs[j], ys[i])``).
 
     Returns ``(2k, 2)`` points, consecutive pairs being one segment; cells touching a
-    NaN are skipped.
+    NaN are skipped. Only the (cell, level) pairs where the level passes through the cell
+    are visited, all at once: a level crosses a cell when its lowest corner is below the
+    level and its highest at or above it, so each cell's range of crossing levels comes
+    from two sorted searches instead of a pass over the whole grid per level.
     """
     a, b, c, d = z[:-1, :-1], z[:-1, 1:], z[1:, 1:], z[1:, :-1]
+    levels = np.sort(np.asarray(levels, dtype=np.float64))
     valid = np.isfinite(a) & np.isfinite(b) & np.isfinite(c) & np.isfinite(d)
-    centre = (a + b + c + d) / 4
+    lo = np.minimum(np.minimum(a, b), np.minimum(c, d))
+    hi = np.maximum(np.maximum(a, b), np.maximum(c, d))
+    first = np.searchsorted(levels, lo, side="right")  # the first level above lo
+    count = np.searchsorted(levels, hi, side="right") - first  # those up to hi
+    count[~valid] = 0
+    cells = np.flatnonzero(count)
+    reps = count.ravel()[cells]
+    if not cells.size:
+        return np.empty((0, 2))
+    cell = np.repeat(cells, reps)  # one entry per (cell, level) crossing
+    nth = np.arange(len(cell)) - np.repeat(np.cumsum(reps) - reps, reps)
+    level = levels[np.repeat(first.ravel()[cells], reps) + nth]
+    i, j = np.divmod(cell, a.shape[1])
+    ca, cb, cc, cd = a[i, j], b[i, j], c[i, j], d[i, j]
+    code = (ca >= level) * 1 + (cb >= level) * 2 + (cc >= level) * 4 + (cd >= level) * 8
+    above = (ca + cb + cc + cd) / 4 >= level  # the centre, for the saddles
+    code = np.where(code == 5, np.where(above, 16, 17), code)
+    code = np.where(code == 10, np.where(above, 17, 16), code)
+    pts = _edge_points(xs[j], xs[j + 1], ys[i], ys[i + 1], (ca, cb, cc, cd), level)
+    pairs = _SEGMENTS[code]  # (m, 2 segments, 2 edges)
     out = []
-    for level in levels:
-        code = (a >= level) * 1 + (b >= level) * 2 + (c >= level) * 4 + (d >= level) * 8
-        code[~valid] = 0
-        above = centre >= level
-        code[code == 5] = np.where(above[code == 5], 16, 17)
-        code[code == 10] = np.where(above[code == 10], 17, 16)
-        i, j = np.nonzero((code != 0) & (code != 15))
-        if not i.size:
-            continue
-        pts = _edge_points(xs[j], xs[j + 1], ys[i], ys[i + 1],
-                           (a[i, j], b[i, j], c[i, j], d[i, j]), level)  # (4, m, 2)
-        pairs = _SEGMENTS[code[i, j]]  # (m, 2 segments, 2 edges)
-        for s in range(2):
-            m = np.nonzero(pairs[:, s, 0] >= 0)[0]
-            seg = np.stack([pts[pairs[m, s, 0], m], pts[pairs[m, s, 1], m]], axis=1)
-            out.append(seg.reshape(-1, 2))
-    return np.concatenate(out) if out else np.empty((0, 2))
+    for s in range(2):
+        m = np.nonzero(pairs[:, s, 0] >= 0)[0]
+        seg = np.stack([pts[pairs[m, s, 0], m], pts[pairs[m, s, 1], m]], axis=1)
+        out.append(seg.reshape(-1, 2))
+    return np.concatenate(out)
