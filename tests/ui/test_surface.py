@@ -267,6 +267,37 @@ def test_a_gl_view_lets_its_framebuffer_go_when_it_is_deleted(qtbot):
     assert resources.fbo is None  # freed with its context current, before the context went
 
 
+def test_gl_views_render_with_one_context_that_goes_with_the_last(qtbot):
+    from PyQt6.QtCore import QCoreApplication, QEvent
+
+    from gdviz.ui import style
+    from gdviz.ui.views.gl_canvas import _Context
+    from gdviz.ui.views.surface import gl_view
+
+    def deleted(view) -> None:
+        view.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+    before = _Context.current.users if _Context.current is not None else 0  # views alive
+    first, second = gl_view(None), gl_view(None)
+    for view in (first, second):
+        view.resize(120, 90)
+        view.show()
+        qtbot.waitExposed(view)
+        assert not view.grabFramebuffer().isNull()
+    assert first.context() is second.context() is not None
+    assert _Context.current is not None and _Context.current.users == before + 2
+    deleted(first)
+    assert _Context.current is not None and _Context.current.users == before + 1
+    image = second.grabFramebuffer()  # the other view still draws with it
+    assert image.pixelColor(2, 2).name() == QColor(style.THEME.background).name()
+    deleted(second)
+    if before == 0:  # no other view lives: the context went with the last
+        assert _Context.current is None
+    else:
+        assert _Context.current.users == before
+
+
 def test_a_gl_view_renders_again_only_when_its_scene_changed(qtbot, view):
     canvas = view.gl
     renders = []

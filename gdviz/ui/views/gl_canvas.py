@@ -4,9 +4,14 @@ A QOpenGLWidget in a window makes Qt compose the whole window through OpenGL on 
 repaint, and sets that up when the window is first shown: cheap on a graphics card,
 the larger part of a frame and of the start-up under software OpenGL. A ``GLCanvas``
 keeps pyqtgraph's scene and camera (``GLViewMixin``) but renders into a framebuffer
-object of its own context and paints the image it reads back, so the window stays a
-plain raster window, a hidden canvas sets up no OpenGL at all, and a grab of the window
+object of its own and paints the image it reads back, so the window stays a plain
+raster window, a hidden canvas sets up no OpenGL at all, and a grab of the window
 paints it like any widget.
+
+Every canvas renders with one GL context (made for the first, let go with the last):
+a new context costs its creation and, the first time it resolves a multisampled
+framebuffer, the driver's set-up for that (under software OpenGL about 50 ms), so the
+views of a 3-D race or of a network, shown after the surface, start without that wait.
 """
 
 from __future__ import annotations
@@ -28,25 +33,73 @@ from PyQt6.QtWidgets import QWidget
 from pyqtgraph.opengl.GLViewWidget import GLViewMixin
 
 
-class _Resources:
-    """A canvas's context, surface and framebuffer. ``release`` lets the framebuffer go
-    with its context current; it runs on the widget's ``destroyed`` (its children, the
-    context among them, are still there then) and so never touches the widget."""
+class _Context:
+    """The GL context and offscreen surface the canvases render with, and how many
+    canvases use them (the context goes with the last)."""
+
+    current: _Context | None = None  # the one in use
 
     def __init__(self, context: QOpenGLContext, surface: QOffscreenSurface) -> None:
         self.context, self.surface = context, surface
-        self.fbo: QOpenGLFramebufferObject | None = None
+        self.users = 0
+
+    @classmethod
+    def acquire(cls, fmt: Format) -> _Context | None:
+        """The context in use (made now for ``fmt`` if there is none), one more user;
+        None where OpenGL cannot be had."""
+        if cls.current is None:
+            context = QOpenGLContext()
+            context_format = Format(fmt)
+            context_format.setSamples(0)  # the framebuffer objects multisample
+            context.setFormat(context_format)
+            share = QOpenGLContext.globalShareContext()
+            if share is not None:  # pyqtgraph keeps one shader program for every view
+                context.setShareContext(share)
+            if not context.create():
+                return None
+            surface = QOffscreenSurface(None, context)
+            surface.setFormat(context.format())
+            surface.create()
+            cls.current = cls(context, surface)
+        cls.current.users += 1
+        return cls.current
+
+    def make_current(self) -> bool:
+        try:
+            return self.context.makeCurrent(self.surface)
+        except RuntimeError:  # the context is gone already
+            return False
 
     def release(self) -> None:
+        """One user less; the last lets the context go."""
+        self.users -= 1
+        if self.users == 0 and _Context.current is self:
+            _Context.current = None  # the last reference: Qt deletes the context now
+
+
+class _Resources:
+    """A canvas's share of the context and its framebuffer. ``release`` lets the
+    framebuffer go with the context current, then the canvas's use of the context; it
+    runs on the widget's ``destroyed`` and so never touches the widget."""
+
+    def __init__(self, shared: _Context) -> None:
+        self.shared: _Context | None = shared
+        self.context, self.surface = shared.context, shared.surface
+        self.fbo: QOpenGLFramebufferObject | None = None
+
+    def drop_framebuffer(self) -> None:
         if self.fbo is None:
             return
-        try:
-            current = self.context.makeCurrent(self.surface)
-        except RuntimeError:  # the context is gone already: nothing can be freed now
-            current = False
+        current = self.shared is not None and self.shared.make_current()
         self.fbo = None
         if current:
             self.context.doneCurrent()
+
+    def release(self) -> None:
+        self.drop_framebuffer()
+        shared, self.shared = self.shared, None
+        if shared is not None:
+            shared.release()
 
 
 class GLCanvas(GLViewMixin, QWidget):
@@ -67,8 +120,8 @@ class GLCanvas(GLViewMixin, QWidget):
 
     def setFormat(self, fmt: Format) -> None:  # noqa: N802 (Qt's name)
         self._format = Format(fmt)
-        if self._gl is not None:
-            self._gl.release()  # a new framebuffer with the new samples on the next paint
+        if self._gl is not None:  # a new framebuffer with the new samples on the next paint
+            self._gl.drop_framebuffer()
         self.update()
 
     def context(self) -> QOpenGLContext | None:
@@ -95,25 +148,16 @@ class GLCanvas(GLViewMixin, QWidget):
         """The context made current with a framebuffer of the widget's size in device
         pixels; None where OpenGL cannot be had."""
         if self._gl is None:
-            context = QOpenGLContext(self)
-            fmt = Format(self._format)
-            fmt.setSamples(0)  # the framebuffer object multisamples, not the surface
-            context.setFormat(fmt)
-            share = QOpenGLContext.globalShareContext()
-            if share is not None:  # pyqtgraph keeps one shader program for every view
-                context.setShareContext(share)
-            if not context.create():
+            shared = _Context.acquire(self._format)
+            if shared is None:
                 return None
-            surface = QOffscreenSurface(None, context)
-            surface.setFormat(context.format())
-            surface.create()
-            if not context.makeCurrent(surface):
-                return None
-            self._gl = _Resources(context, surface)
+            self._gl = _Resources(shared)
             self.destroyed.connect(self._gl.release)
+            if not shared.make_current():
+                return None
             self.initializeGL()
         gl = self._gl
-        if not gl.context.makeCurrent(gl.surface):
+        if gl.shared is None or not gl.shared.make_current():
             return None
         size = self._device_size()
         if gl.fbo is None or gl.fbo.size() != size:
