@@ -101,3 +101,16 @@ def test_a_landscape_race_clears_it_and_a_network_brings_it_back(qtbot, net):
     view.grab()  # paints the hint without reading a network
     net.set_network(load_scenario("spiral").race.network)
     assert view.run == 0 and len(view.shapes()[0]) == 2 + 16 + 16 + 3
+
+
+def test_edges_come_in_a_few_pens_drawn_weakest_first(qtbot, net):
+    from gdviz.ui.views.network_diagram import EDGE_SHADES
+
+    view = diagram(qtbot, net)
+    _, edges = view.shapes()
+    pens = [(e.color.rgba(), e.width) for e in edges]
+    assert len(set(pens)) <= 2 * (EDGE_SHADES + 1)  # per sign, one pen a shade
+    widths = [e.width for e in edges]
+    assert widths == sorted(widths)  # the order they are drawn in: the strongest on top
+    runs = sum(1 for k in range(len(pens)) if k == 0 or pens[k] != pens[k - 1])
+    assert runs == len(set(pens))  # the edges of one pen are next to each other
