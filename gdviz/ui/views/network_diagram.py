@@ -171,16 +171,22 @@ class NetworkDiagram(QWidget):
                 fill = style.qcolor(pos if v >= 0 else neg, round(25 + 200 * share))
                 nodes.append(Node(c, u, p, radius, v, fill, self.unit_name(c, u)))
         w_top, edges = self.w_top, []
+        pens: dict[tuple[bool, int], tuple[QColor, float]] = {}  # (sign, shade): made once
         for layer, (W, _) in enumerate(self.layers):
-            for (row, col), w in np.ndenumerate(W):
-                if not math.isfinite(w):
-                    continue
-                share = abs(w) / w_top if w_top > 0 else 0.0
-                shade = round(share * EDGE_SHADES) / EDGE_SHADES  # few pens: drawn in batches
-                edges.append(Edge(layer, row, col, float(w), centres[layer][row],
-                                  centres[layer + 1][col],
-                                  style.qcolor(pos if w >= 0 else neg, round(30 + 225 * shade)),
-                                  style.line_px(0.4 + (MAX_EDGE_PX - 0.4) * shade)))
+            for row, weights in enumerate(W.tolist()):
+                for col, w in enumerate(weights):
+                    if not math.isfinite(w):
+                        continue
+                    # few pens, drawn in batches
+                    k = round(abs(w) / w_top * EDGE_SHADES) if w_top > 0 else 0
+                    pen = pens.get((w >= 0, k))
+                    if pen is None:
+                        shade = k / EDGE_SHADES
+                        pen = pens[w >= 0, k] = (
+                            style.qcolor(pos if w >= 0 else neg, round(30 + 225 * shade)),
+                            style.line_px(0.4 + (MAX_EDGE_PX - 0.4) * shade))
+                    edges.append(Edge(layer, row, col, w, centres[layer][row],
+                                      centres[layer + 1][col], *pen))
         # the weakest first, the strongest on top; edges of one pen next to each other
         edges.sort(key=lambda e: (e.width, e.weight >= 0, abs(e.weight)))
         return nodes, edges
