@@ -136,12 +136,18 @@ def qcolor(hex_color: str, alpha: int = 255) -> QColor:
     return c
 
 
-def plain_plot(owner: QWidget) -> tuple[pg.PlotWidget, pg.PlotItem]:
-    """A plot filling ``owner`` (its whole layout), without pyqtgraph's context menu and
-    auto-range button: what every 2-D view draws on."""
+def bare_plot() -> tuple[pg.PlotWidget, pg.PlotItem]:
+    """A plot without pyqtgraph's context menu and auto-range button."""
     widget = pg.PlotWidget(enableMenu=False)  # never built: the menus cost ~3 ms a plot
     plot: pg.PlotItem = widget.getPlotItem()
     plot.hideButtons()
+    return widget, plot
+
+
+def plain_plot(owner: QWidget) -> tuple[pg.PlotWidget, pg.PlotItem]:
+    """A ``bare_plot`` filling ``owner`` (its whole layout): what every 2-D view draws
+    on."""
+    widget, plot = bare_plot()
     layout = QVBoxLayout(owner)
     layout.setContentsMargins(0, 0, 0, 0)
     layout.addWidget(widget)

@@ -98,4 +98,3 @@ class Arrow3D:
     @property
     def visible(self) -> bool:
         return bool(self.shaft.visible())
-

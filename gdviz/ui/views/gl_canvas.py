@@ -131,9 +131,10 @@ class GLCanvas(GLViewMixin, QWidget):
         return self._gl is not None
 
     def makeCurrent(self) -> None:  # noqa: N802
-        if self._gl is not None and self._gl.context.makeCurrent(self._gl.surface):
-            if self._gl.fbo is not None:
-                self._gl.fbo.bind()
+        gl = self._gl
+        if gl is not None and gl.shared is not None and gl.shared.make_current():
+            if gl.fbo is not None:
+                gl.fbo.bind()
 
     def doneCurrent(self) -> None:  # noqa: N802
         if self._gl is not None:

@@ -99,4 +99,3 @@ def _room(at: QPointF, align: Qt.AlignmentFlag) -> QRectF:
     x = at.x() - (0.0 if align & f.AlignLeft else ROOM if align & f.AlignRight else ROOM / 2)
     y = at.y() - (0.0 if align & f.AlignTop else ROOM if align & f.AlignBottom else ROOM / 2)
     return QRectF(x, y, ROOM, ROOM)
-

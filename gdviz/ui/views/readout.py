@@ -20,8 +20,6 @@ from gdviz.ui.style import font, qcolor
 NEAR_PX = 40  # a curve farther than this from the pointer is not read off
 
 
-
-
 class Curve(Protocol):
     """What is read off a curve (a PlotDataItem or a Polyline): its data as given, its pen."""
 

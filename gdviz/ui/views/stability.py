@@ -28,7 +28,7 @@ from gdviz.export.maps import (
     stability_scalar,
 )
 from gdviz.export.ticks import minor_log_ticks, ticks
-from gdviz.ui.style import font, line_px, style_plot
+from gdviz.ui.style import bare_plot, font, line_px, style_plot
 
 HATCH_DARK = 0.55  # the hatching's stripes: the diverged colour at this brightness
 MAX_HATCH_PX = 8  # overlay pixels per cell side (fewer on large maps)
@@ -85,9 +85,7 @@ class StabilityView(QWidget):
         super().__init__(parent)
         self.map = smap
         self.setWindowTitle(title)
-        self.widget = pg.PlotWidget(enableMenu=False)
-        self.plot: pg.PlotItem = self.widget.getPlotItem()
-        self.plot.hideButtons()
+        self.widget, self.plot = bare_plot()
         self.plot.vb.setMouseEnabled(False, False)
         style_plot(self.plot, smap.x.name, smap.y.name)
         self.plot.showGrid(x=False, y=False)
