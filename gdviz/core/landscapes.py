@@ -108,6 +108,8 @@ class Landscape:
     def value_and_grad(self, p: npt.ArrayLike) -> tuple[Array, Array]:
         """f(p) of shape ``(...)`` and ∇f(p) of shape ``(..., dim)`` in one pass."""
         pts = self._points(p)
+        if pts.ndim == 2:  # (n, dim), as the engine steps: already the shape fn takes
+            return self.fn(pts, self.params)
         value, grad = self.fn(pts.reshape(-1, self.dim), self.params)
         return value.reshape(pts.shape[:-1]), grad.reshape(pts.shape)
 

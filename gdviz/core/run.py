@@ -15,6 +15,7 @@ the last step computed normally.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, cast
@@ -33,6 +34,7 @@ RUNNING, CONVERGED, DIVERGED = "running", "converged", "diverged"
 DIVERGENCE_SCALE = 1e6
 NOISE_BLOCK = 1024  # sgd noise is drawn for this many consecutive start indices at once
 Objective = Landscape | NetworkObjective  # what a Stepper steps on
+_sum = np.add.reduce  # a sum without ndarray.sum's wrapper (the per-step checks are small)
 
 
 @dataclass(frozen=True)
@@ -161,13 +163,15 @@ class Stepper:
         params = _as_starts(landscape, starts)
         self.first = _check_first(first, len(params))
         self._box: tuple[Array, Array] | None = None  # centre and radius, (dim,) each
-        self._safe = np.inf  # no box: every finite point is inside
+        safe = np.inf  # no box: every finite point is inside
         if landscape.domain is not None:
             box = np.array(landscape.domain, dtype=np.float64)  # (dim, 2)
             centre, radius = box.mean(axis=1), (box[:, 1] - box[:, 0]) / 2 * DIVERGENCE_SCALE
             self._box = centre, radius
-            # |p| below this is inside the scaled box in every coordinate: a one-call check
-            self._safe = float(np.min(radius - np.abs(centre)))
+            # |p| below this is inside the scaled box in every coordinate
+            safe = float(np.min(radius - np.abs(centre)))
+        # Σ p² below this bounds every |p| below ``safe``: the whole batch in one call
+        self._safe_sq = safe * safe if safe > 0 else -1.0
         if len(params) == 0:
             raise ValueError("at least one start is needed")
         with np.errstate(all="ignore"):
@@ -191,9 +195,8 @@ class Stepper:
         """Per start: finite loss and gradient, inside the scaled view box (or finite, on an
         objective without one); None: all are. ``grad_sq`` = ``squared_norm(grad)``."""
         # fast path: one finite sum (a squared norm is finite only if its gradient is) and
-        # a bound on p clear the whole batch at once
-        if np.isfinite(loss.sum() + grad_sq.sum()) and (
-                -self._safe < p.min() <= p.max() < self._safe):
+        # a bound on Σ p² (NaN or overflow fail it) clear the whole batch at once
+        if math.isfinite(_sum(loss) + _sum(grad_sq)) and np.vdot(p, p) < self._safe_sq:
             return None
         ok = np.isfinite(loss)
         if self._box is None:  # no view box (a network): the point itself must be finite

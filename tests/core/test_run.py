@@ -8,6 +8,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import gdviz
 from gdviz.core.landscapes import LANDSCAPES, get_landscape
@@ -186,6 +188,32 @@ def test_start_outside_the_box_is_diverged_at_zero():
     assert traj.status.tolist() == ["diverged", "running"]
     assert traj.stopped_at.tolist() == [0, 10]
     assert (traj.params[:, 0] == [1e9, 0.0]).all()
+
+
+@given(st.sampled_from(["rosenbrock", "himmelblau", "saddle"]),
+       st.lists(st.tuples(st.sampled_from([-1.0, 1.0]), st.integers(-3, 3),
+                          st.sampled_from([0.0, 0.5, 1.0]), st.booleans()),
+                min_size=1, max_size=6))
+def test_start_at_the_box_edge_is_judged_exactly(name, picks):
+    """Starts on, just inside and just outside the scaled box's edge (to the last ulp, in
+    either coordinate, several in one batch): the one-call check that clears a whole
+    batch never lets an outside point through."""
+    land = get_landscape(name)
+    box = np.array(land.domain)
+    centre, radius = box.mean(axis=1), (box[:, 1] - box[:, 0]) / 2 * DIVERGENCE_SCALE
+    starts = []
+    for side, ulps, frac, first in picks:
+        edge = centre + side * radius
+        axis = 0 if first else 1
+        p = centre + frac * (edge - centre) * 0.5
+        v = edge[axis]
+        for _ in range(abs(ulps)):
+            v = np.nextafter(v, np.inf if ulps > 0 else -np.inf)
+        p[axis] = v
+        starts.append(p)
+    starts = np.array(starts)
+    status = Stepper(land, make_optimizer("gd"), starts).snapshot.status
+    np.testing.assert_array_equal(status == "running", normal_point(land, starts))
 
 
 @pytest.mark.parametrize("starts", [[(1e60, 0.0)], [(1e77, 0.0), (1e77, 1.0)]])
