@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from gdviz import startup
 from gdviz.cli.args import (
     DEFAULT_PRESET,
     add_run_arguments,
@@ -177,6 +178,7 @@ def _gui(args: argparse.Namespace) -> int:
     if problem:
         raise NoDisplayError(problem)
     scenario, source = scenario_of(args, DEFAULT_PRESET)
+    startup.pause()  # until the window is up (launch): Qt's modules, the window
     from gdviz.ui.app import launch  # Qt only now: the other commands never load it
 
     try:

@@ -19,6 +19,7 @@ from PyQt6.QtCore import (
 )
 from PyQt6.QtWidgets import QApplication, QWidget
 
+from gdviz import startup
 from gdviz.scenario import Scenario
 from gdviz.ui import style
 from gdviz.ui.session import Session
@@ -65,23 +66,27 @@ def launch(scenario: Scenario, source: str | None = None, steps: int | None = No
     and return. ``steps``: compute that many steps before showing (with a screenshot and
     no ``steps``, the whole race). ``present``: presenter mode, fonts and lines enlarged
     for a projector, full screen with the side panels hidden."""
-    from gdviz.ui.shell import Shell
-
     style.set_theme(theme)
     if present:
         style.set_scale(style.PRESENTER_SCALE)
 
     if screenshot is not None:
         _check_writable(Path(screenshot))
-    app = application()
-    session = Session(scenario)
-    session.source = source
-    shell = Shell(session, remember_layout=screenshot is None and not present)
-    window = shell.window  # View ▸ Theme replaces it: read shell.window from then on
-    compute = _race_computer(session, steps, screenshot is not None)
-    window.show()
-    if present:
-        window.lecture.toggle_presenter()
+    startup.pause()  # building the window: no garbage collections in vain (gdviz.startup)
+    try:
+        from gdviz.ui.shell import Shell
+
+        app = application()
+        session = Session(scenario)
+        session.source = source
+        shell = Shell(session, remember_layout=screenshot is None and not present)
+        window = shell.window  # View ▸ Theme replaces it: read shell.window from then on
+        compute = _race_computer(session, steps, screenshot is not None)
+        window.show()
+        if present:
+            window.lecture.toggle_presenter()
+    finally:
+        startup.settle()  # the modules, the window and its views live until the end
     # the window first, the race after: its steps are drawn when they are computed
     QTimer.singleShot(0, compute)
     if screenshot is None:

@@ -6,6 +6,7 @@ QLabel stands in, see conftest.py) except in the tests marked ``gl``.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -368,6 +369,39 @@ def test_screenshot_writes_the_whole_window(tmp_path):
     colours = np.unique(rgb, axis=0)
     assert len(colours) > 1000  # the map's colour scale, curves, text: not a blank grab
     assert (rgb == rgb[0]).all(axis=1).mean() < 0.5  # no single colour fills the picture
+
+
+BUILD_WATCH = """
+import gc, json, sys
+import gdviz.cli
+import gdviz.ui.shell as shell
+building, seen = [False], []
+gc.callbacks.append(lambda phase, info: phase == "start" and seen.append(building[0]))
+build = shell.Shell.__init__
+def watched(self, *args, **kwargs):
+    building[0] = True
+    try:
+        build(self, *args, **kwargs)
+    finally:
+        building[0] = False
+shell.Shell.__init__ = watched
+code = sys.modules["gdviz.cli.main"].main(["gui", "--steps", "0", "--screenshot", sys.argv[1]])
+print(json.dumps({"code": code, "while_building": sum(seen), "after": len(seen),
+                  "enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+"""
+
+
+@requires_gl
+def test_the_window_is_built_without_garbage_collections(tmp_path):
+    """gdviz.startup: no collection while ``gdviz gui`` builds the window; afterwards the
+    collector runs, the window's objects frozen out of its walks."""
+    done = subprocess.run([sys.executable, "-c", BUILD_WATCH, str(tmp_path / "w.png")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env=os.environ.copy())
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.splitlines()[-1])
+    assert report["code"] == 0 and report["while_building"] == 0
+    assert report["enabled"] and report["frozen"] > 50_000
 
 
 @pytest.mark.parametrize(("steps", "whole", "expected"),
