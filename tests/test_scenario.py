@@ -523,8 +523,10 @@ def mutated_documents(draw: st.DrawFn) -> str:
     an extra key added: every type at every place."""
     doc = tomllib.loads(dumps_scenario(draw(scenarios())))
     for _ in range(draw(st.integers(1, 3))):
-        *parent_path, last = draw(st.sampled_from(
-            [p for p in paths_of(doc)[1:] if p != ("version",)]))
+        paths = [p for p in paths_of(doc)[1:] if p != ("version",)]
+        if not paths:  # the earlier mutations deleted all but the version
+            break
+        *parent_path, last = draw(st.sampled_from(paths))
         parent: Any = doc
         for key in parent_path:
             parent = parent[key]
